@@ -5,5 +5,5 @@ import { sql, type RawBuilder } from 'kysely';
  * values differently (a boolean or array would not arrive as jsonb), a JSON string works in both.
  */
 export function json<T>(value: T): RawBuilder<T> {
-	return sql<T>`${JSON.stringify(value)}::jsonb`;
+	return sql<T>`${JSON.stringify(value)}::text::jsonb`;
 }
