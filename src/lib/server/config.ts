@@ -9,7 +9,7 @@ const optionalUrl = (protocols: string[], hint: string) =>
 		.refine((v) => v === undefined || protocols.some((p) => v.startsWith(p)), { message: hint });
 
 const schema = z.object({
-	PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 	ORIGIN: optionalUrl(
 		['http://', 'https://'],
 		'must be an http(s) URL such as https://surveys.example.com'
