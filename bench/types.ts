@@ -1,0 +1,16 @@
+/** What every benchmark's run() returns: a time and its same-run baseline. */
+export interface BenchResult {
+	name: string;
+	/** design target id, e.g. P3 */
+	target_id?: string;
+	measuredMs: number;
+	baselineMs: number;
+	/** measured / baseline, or for throughput benchmarks measured throughput / baseline throughput */
+	ratio: number;
+	/** the ratio the design asks for */
+	target: number;
+	/** 'max' when the ratio must stay at or below the target (time), 'min' when at or above (throughput) */
+	direction?: 'max' | 'min';
+	pass: boolean;
+	extra?: Record<string, unknown>;
+}
