@@ -6,6 +6,7 @@ import { MigrationError } from '$lib/server/db/migrate';
 import * as runtime from '$lib/server/runtime';
 import { sessions } from '$lib/server/auth';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookie';
+import { refuseCrossSiteForm } from '$lib/server/csrf';
 
 export const init: ServerInit = async () => {
 	try {
@@ -24,6 +25,8 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const refused = refuseCrossSiteForm(event.request, event.url);
+	if (refused) return refused;
 	event.locals.user = null;
 	event.locals.sessionToken = null;
 	const token = event.cookies.get(sessions.SESSION_COOKIE);

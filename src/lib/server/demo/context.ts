@@ -10,5 +10,7 @@ export interface DemoContext {
 	surveyIds: Record<string, number>;
 	segmentIds: Record<string, number>;
 	scheduleIds: Record<string, number>;
+	/** the demo schedule's past waves, oldest first (the responses seeder answers them) */
+	waveIds: number[];
 	log: (message: string) => void;
 }

@@ -38,7 +38,21 @@ export async function findInvitationByToken(
 			'customers.name',
 			'customers.locale'
 		])
-		.where('invitations.token_hash', '=', sha256(token))
+		.where((eb) => {
+			const hash = sha256(token);
+			// the first token lives on the invitation; reminders carry fresh ones (invitation_tokens)
+			return eb.or([
+				eb('invitations.token_hash', '=', hash),
+				eb(
+					'invitations.id',
+					'=',
+					eb
+						.selectFrom('invitation_tokens')
+						.select('invitation_tokens.invitation_id')
+						.where('invitation_tokens.token_hash', '=', hash)
+				)
+			]);
+		})
 		.executeTakeFirst();
 	if (!row) return undefined;
 	return {
