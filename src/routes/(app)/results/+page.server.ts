@@ -1,7 +1,9 @@
 import type { PageServerLoad } from './$types';
 import { requireUser } from '$lib/server/auth';
+import * as results from '$lib/server/results';
+import * as runtime from '$lib/server/runtime';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	requireUser(event);
-	return {};
+	return { surveys: await results.surveysWithResults(runtime.db()) };
 };

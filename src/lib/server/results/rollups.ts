@@ -1,0 +1,209 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { DbOrTrx, Trx } from '../db';
+
+// Rollups: per wave × question × item × value counts and exact (numeric) score sums, per wave ×
+// topic respondent-level sums, and respondents per question. Updated in the submit transaction;
+// rebuild() recomputes a wave from its answers (after edits or erasure) and gives the same numbers.
+
+/** Advisory lock class: submits take it shared per wave, rebuild takes it exclusively. */
+const LOCK_CLASS = 80611;
+
+/** Whether an answer row is in the top two boxes of its scale (or yes, a promoter, score ≥ 75). */
+export const top2Sql: RawBuilder<boolean> = sql<boolean>`(case q.type
+	when 'nps' then a.value >= 9
+	when 'yesno' then a.value = 1
+	when 'single' then a.score >= 75
+	when 'rating' then a.value >= (q.settings->>'max')::numeric - 1
+	when 'likert' then a.value >= (q.settings->>'points')::numeric - 1
+	when 'matrix' then a.value >= (q.settings->>'points')::numeric - 1
+	else false end)`;
+
+/** Answers of complete responses matching `where` (a predicate on a, r, q) rolled into rollups. */
+async function addAnswers(db: DbOrTrx, where: RawBuilder<unknown>): Promise<void> {
+	await sql`
+		insert into rollup_values
+			(wave_id, question_id, lineage, item, value, n, texts, score_n, score_sum, score_sumsq, top2)
+		select r.wave_id, a.question_id, a.lineage, a.item, a.value, count(*)::int,
+			count(nullif(a.text, ''))::int, count(a.score)::int,
+			coalesce(sum(a.score), 0), coalesce(sum(a.score * a.score), 0),
+			(count(*) filter (where a.score is not null and ${top2Sql}))::int
+		from answers a
+		join responses r on r.id = a.response_id
+		join questions q on q.id = a.question_id
+		where ${where}
+		group by r.wave_id, a.question_id, a.lineage, a.item, a.value
+		order by r.wave_id, a.question_id, a.item, a.value
+		on conflict (wave_id, question_id, item, value) do update set
+			n = rollup_values.n + excluded.n,
+			texts = rollup_values.texts + excluded.texts,
+			score_n = rollup_values.score_n + excluded.score_n,
+			score_sum = rollup_values.score_sum + excluded.score_sum,
+			score_sumsq = rollup_values.score_sumsq + excluded.score_sumsq,
+			top2 = rollup_values.top2 + excluded.top2`.execute(db);
+	await sql`
+		insert into rollup_questions (wave_id, question_id, lineage, answered)
+		select r.wave_id, a.question_id, a.lineage, count(distinct a.response_id)::int
+		from answers a
+		join responses r on r.id = a.response_id
+		join questions q on q.id = a.question_id
+		where ${where}
+		group by r.wave_id, a.question_id, a.lineage
+		order by r.wave_id, a.question_id
+		on conflict (wave_id, question_id) do update set
+			answered = rollup_questions.answered + excluded.answered`.execute(db);
+	await sql`
+		insert into rollup_topics (wave_id, topic_id, n, score_sum, score_sumsq, top2)
+		select wave_id, topic_id, count(*)::int, sum(m), sum(m * m), (count(*) filter (where m >= 75))::int
+		from (
+			select r.wave_id, q.topic_id, a.response_id, avg(a.score) as m
+			from answers a
+			join responses r on r.id = a.response_id
+			join questions q on q.id = a.question_id
+			where ${where} and a.score is not null and q.topic_id is not null
+			group by r.wave_id, q.topic_id, a.response_id
+		) per_response
+		group by wave_id, topic_id
+		order by wave_id, topic_id
+		on conflict (wave_id, topic_id) do update set
+			n = rollup_topics.n + excluded.n,
+			score_sum = rollup_topics.score_sum + excluded.score_sum,
+			score_sumsq = rollup_topics.score_sumsq + excluded.score_sumsq,
+			top2 = rollup_topics.top2 + excluded.top2`.execute(db);
+}
+
+/**
+ * Adds one complete response to its wave's rollups, once (a second call is a no-op). Runs inside
+ * the caller's transaction. Returns whether it was added.
+ */
+export async function addResponse(trx: Trx, responseId: number): Promise<boolean> {
+	const r = await trx
+		.selectFrom('responses')
+		.select(['wave_id', 'survey_id', 'status'])
+		.where('id', '=', responseId)
+		.executeTakeFirst();
+	if (!r || r.status !== 'complete' || r.wave_id === null) return false;
+	await sql`select pg_advisory_xact_lock_shared(${LOCK_CLASS}, ${r.wave_id}::int)`.execute(trx);
+	const claimed = await trx
+		.insertInto('rollup_responses')
+		.values({ response_id: responseId, wave_id: r.wave_id })
+		.onConflict((oc) => oc.column('response_id').doNothing())
+		.returning('response_id')
+		.executeTakeFirst();
+	if (!claimed) return false;
+	await addAnswers(trx, sql`a.response_id = ${responseId}::int`);
+	await trx
+		.insertInto('rollup_waves')
+		.values({ wave_id: r.wave_id, survey_id: r.survey_id, responses: 1 })
+		.onConflict((oc) =>
+			oc.column('wave_id').doUpdateSet((eb) => ({
+				responses: sql`${eb.ref('rollup_waves.responses')} + 1`,
+				updated_at: new Date()
+			}))
+		)
+		.execute();
+	return true;
+}
+
+async function inTransaction<T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>): Promise<T> {
+	if (db.isTransaction) return fn(db as Trx);
+	return db.transaction().execute(fn);
+}
+
+/** Recomputes one wave's rollups from its answers (after edits, erasure or a bug fix). */
+export async function rebuild(db: DbOrTrx, waveId: number): Promise<void> {
+	await inTransaction(db, async (trx) => {
+		await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, ${waveId}::int)`.execute(trx);
+		const wave = await trx
+			.selectFrom('waves')
+			.select(['id', 'survey_id'])
+			.where('id', '=', waveId)
+			.executeTakeFirst();
+		for (const table of [
+			'rollup_values',
+			'rollup_questions',
+			'rollup_topics',
+			'rollup_responses',
+			'rollup_waves'
+		] as const) {
+			await trx.deleteFrom(table).where('wave_id', '=', waveId).execute();
+		}
+		if (!wave) return;
+		await addAnswers(trx, sql`r.wave_id = ${waveId}::int and r.status = 'complete'`);
+		const counted = await trx
+			.insertInto('rollup_responses')
+			.columns(['response_id', 'wave_id'])
+			.expression((eb) =>
+				eb
+					.selectFrom('responses')
+					.select(['id', 'wave_id'])
+					.where('wave_id', '=', waveId)
+					.where('status', '=', 'complete')
+			)
+			.executeTakeFirst();
+		await trx
+			.insertInto('rollup_waves')
+			.values({
+				wave_id: waveId,
+				survey_id: wave.survey_id,
+				responses: Number(counted.numInsertedOrUpdatedRows ?? 0)
+			})
+			.execute();
+	});
+}
+
+/** Rebuilds every wave a customer answered in (call after erasing or editing their answers). */
+export async function rebuildForCustomer(db: DbOrTrx, customerId: number): Promise<number> {
+	const waves = await db
+		.selectFrom('responses')
+		.select('wave_id')
+		.distinct()
+		.where('customer_id', '=', customerId)
+		.where('wave_id', 'is not', null)
+		.execute();
+	for (const w of waves) await rebuild(db, w.wave_id!);
+	return waves.length;
+}
+
+/** Rebuilds every wave of a survey in one set-based pass (faster than wave by wave). */
+export async function rebuildSurvey(db: DbOrTrx, surveyId: number): Promise<void> {
+	await inTransaction(db, async (trx) => {
+		const waves = await trx
+			.selectFrom('waves')
+			.select('id')
+			.where('survey_id', '=', surveyId)
+			.orderBy('id')
+			.execute();
+		if (waves.length === 0) return;
+		const ids = waves.map((w) => w.id);
+		for (const id of ids)
+			await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, ${id}::int)`.execute(trx);
+		for (const table of [
+			'rollup_values',
+			'rollup_questions',
+			'rollup_topics',
+			'rollup_responses',
+			'rollup_waves'
+		] as const) {
+			await trx.deleteFrom(table).where('wave_id', 'in', ids).execute();
+		}
+		await addAnswers(
+			trx,
+			sql`r.survey_id = ${surveyId}::int and r.wave_id is not null and r.status = 'complete'`
+		);
+		await trx
+			.insertInto('rollup_responses')
+			.columns(['response_id', 'wave_id'])
+			.expression((eb) =>
+				eb
+					.selectFrom('responses')
+					.select(['id', 'wave_id'])
+					.where('wave_id', 'in', ids)
+					.where('status', '=', 'complete')
+			)
+			.execute();
+		await sql`
+			insert into rollup_waves (wave_id, survey_id, responses)
+			select w.id, w.survey_id, (select count(*)::int from rollup_responses rr where rr.wave_id = w.id)
+			from waves w where w.id in (${sql.join(ids)})`.execute(trx);
+	});
+}
