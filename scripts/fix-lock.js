@@ -6,15 +6,38 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
-const OS = ['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony', 'win32', 'sunos', 'aix', 'netbsd'];
-const CPU = ['arm64', 'arm', 'x64', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x', 'mips64el', 'wasm32'];
+const OS = [
+	'android',
+	'darwin',
+	'freebsd',
+	'linux',
+	'openbsd',
+	'openharmony',
+	'win32',
+	'sunos',
+	'aix',
+	'netbsd'
+];
+const CPU = [
+	'arm64',
+	'arm',
+	'x64',
+	'ia32',
+	'loong64',
+	'ppc64',
+	'riscv64',
+	's390x',
+	'mips64el',
+	'wasm32'
+];
 
 let added = 0;
 for (const [key, pkg] of Object.entries(lock.packages)) {
 	for (const [name, version] of Object.entries(pkg.optionalDependencies ?? {})) {
 		const target = `node_modules/${name}`;
 		if (lock.packages[target] || lock.packages[`${key}/${target}`]) continue;
-		const parts = name.split('/').pop().split('-');
+		const parts = (name.split('/').pop() ?? name).split('-');
+		/** @type {Record<string, unknown>} */
 		const entry = { version, optional: true };
 		if (pkg.dev) entry.dev = true;
 		const os = parts.find((p) => OS.includes(p));
@@ -27,6 +50,10 @@ for (const [key, pkg] of Object.entries(lock.packages)) {
 		added++;
 	}
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+	Object.entries(lock.packages).sort(([a], [b]) =>
+		a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)
+	)
+);
 writeFileSync(path, JSON.stringify(lock, null, '\t') + '\n');
 console.log(`fix-lock: added ${added} missing optional platform entries`);

@@ -77,7 +77,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
 	child.stdout!.on('data', (d) => (log += d));
 	child.stderr!.on('data', (d) => (log += d));
 	const exited = new Promise<void>((r) => child.once('exit', () => r()));
-	const deadline = Date.now() + 60_000;
+	const deadline = Date.now() + 150_000;
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`the app exited during start-up:\n${log}`);
 		try {
