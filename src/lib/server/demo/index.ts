@@ -4,8 +4,11 @@ import { users } from '../auth';
 import type { DemoContext } from './context';
 import * as customers from './customers';
 import * as responses from './responses';
+import * as resultsDemo from './results';
+import * as reports from './reports';
 import * as schedules from './schedules';
 import * as surveys from './surveys';
+import * as triggers from './triggers';
 
 export const DEMO_USERS = [
 	{ email: 'editor@demo.soundings.dev', name: 'Dana Editor (demo)', role: 'editor' },
@@ -36,6 +39,7 @@ export async function seed(
 		surveyIds: {},
 		segmentIds: {},
 		scheduleIds: {},
+		waveIds: [],
 		log: opts.log ?? (() => {})
 	};
 	for (const u of DEMO_USERS) {
@@ -47,6 +51,9 @@ export async function seed(
 	await customers.seed(ctx);
 	await schedules.seed(ctx);
 	await responses.seed(ctx);
+	await resultsDemo.seed(ctx);
+	await triggers.seed(ctx);
+	await reports.seed(ctx);
 	await db
 		.insertInto('settings')
 		.values({ key: 'demo.loaded', value: json({ at: ctx.now.toISOString() }) })
@@ -57,6 +64,11 @@ export async function seed(
 /** Removes every demo row in one transaction; real data is untouched. */
 export async function remove(db: Db): Promise<void> {
 	await db.transaction().execute(async (trx) => {
+		await reports.remove(trx);
+		await trx.deleteFrom('share_links').where('is_demo', '=', true).execute();
+		await trx.deleteFrom('report_subscriptions').where('is_demo', '=', true).execute();
+		await trx.deleteFrom('events').where('is_demo', '=', true).execute();
+		await trx.deleteFrom('triggers').where('is_demo', '=', true).execute();
 		await trx.deleteFrom('responses').where('is_demo', '=', true).execute();
 		await trx.deleteFrom('waves').where('is_demo', '=', true).execute();
 		await trx.deleteFrom('schedules').where('is_demo', '=', true).execute();

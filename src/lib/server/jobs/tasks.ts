@@ -2,6 +2,12 @@ import type { Db } from '../db';
 import type { Clock } from '../clock';
 import * as ratelimit from '../ratelimit';
 import { sessions } from '../auth';
+import * as mail from '../mail';
+import { reminders, waves } from '../scheduling';
+import * as triggers from '../triggers';
+import * as webhooks from '../webhooks';
+import { imports } from '../customers';
+import * as reports from '../reports';
 
 export interface Task {
 	name: string;
@@ -16,6 +22,44 @@ export const tasks: Task[] = [
 		async run(db, clock) {
 			await sessions.prune(db, clock.now());
 			await ratelimit.prune(db, clock.now());
+		}
+	},
+	{
+		// CSV imports (issue 5): start a queued or stalled import of a file on this host without
+		// holding up the pass; the import claims its row, so each runs once
+		name: 'imports',
+		async run(db, clock) {
+			await imports.pruneAbandoned(db, clock.now());
+			void imports.runNext(db).catch((e) => console.error('[worker] import failed:', e));
+		}
+	},
+	// scheduling and mail (issue 6): each step claims its rows, so N workers do each thing once
+	{ name: 'schedule-tick', run: async (db, clock) => void (await waves.tick(db, clock.now())) },
+	{
+		name: 'materialize-waves',
+		run: async (db, clock) => void (await waves.materializeDue(db, clock.now()))
+	},
+	{ name: 'reminders', run: async (db, clock) => void (await reminders.sendDue(db, clock.now())) },
+	// triggered surveys (issue 10): due triggered invitations first, so their mail goes out this pass
+	{
+		name: 'trigger-sends',
+		run: async (db, clock) => void (await triggers.sendDue(db, clock.now()))
+	},
+	{ name: 'send-mail', run: async (db, clock) => void (await mail.sendDue(db, clock)) },
+	{ name: 'webhooks', run: async (db, clock) => void (await webhooks.deliverDue(db, clock)) },
+	{
+		name: 'close-waves',
+		async run(db, clock) {
+			await waves.openSent(db);
+			await waves.closeDue(db, clock.now());
+		}
+	},
+	// reporting (issue 11): digests of newly closed waves (once per wave and user) and weekly ones
+	{
+		name: 'digests',
+		async run(db, clock) {
+			await reports.digests.sendClosed(db, clock);
+			await reports.digests.sendWeekly(db, clock);
 		}
 	}
 ];
