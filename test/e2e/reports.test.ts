@@ -191,7 +191,7 @@ describe('reports in the browser', () => {
 			.first()
 			.click();
 		await page.waitForURL(/\/settings\/outbox\/\d+/);
-		const body = await page.locator('pre.mail-text').textContent();
+		const body = await page.locator('pre.mail-text').first().textContent();
 		expect(body).toContain('Response rate:');
 		expect(body).toContain('TOPIC SCORES');
 		expect(body).toContain(`/results/${surveyId}`);
