@@ -105,25 +105,69 @@ export function answerSchema(q: Question): z.ZodType {
 	}
 }
 
+// Schemas are built once per question object and page: published versions are cached (and so keep
+// their question objects), and building a zod object schema per request is the costly part (P1).
+const fieldCache = new WeakMap<Question, { required?: z.ZodType; optional?: z.ZodType }>();
+
+function fieldSchema(q: Question, enforceRequired: boolean): z.ZodType {
+	let cached = fieldCache.get(q);
+	if (!cached) fieldCache.set(q, (cached = {}));
+	const required = q.required && enforceRequired;
+	const hit = required ? cached.required : cached.optional;
+	if (hit) return hit;
+	const value = answerSchema(q);
+	const built = required
+		? z
+				.any()
+				.superRefine((v, ctx) => {
+					if (!isAnswered(v)) ctx.addIssue({ code: 'custom', message: PLEASE_ANSWER });
+				})
+				.pipe(value)
+		: value.optional();
+	if (required) cached.required = built;
+	else cached.optional = built;
+	return built;
+}
+
+interface PageSchemas {
+	questions: Question[];
+	answers?: z.ZodType;
+	answersRequired?: z.ZodType;
+	others?: z.ZodType;
+}
+const pageCache = new WeakMap<Question, PageSchemas[]>();
+
+/** The cached schemas of exactly these question objects, in this order. */
+function pageSchemas(questions: Question[]): PageSchemas {
+	const fresh: PageSchemas = { questions: [...questions] };
+	if (questions.length === 0) return fresh;
+	const list = pageCache.get(questions[0]) ?? [];
+	const found = list.find(
+		(p) =>
+			p.questions.length === questions.length && p.questions.every((q, i) => q === questions[i])
+	);
+	if (found) return found;
+	list.push(fresh);
+	// a question is on one page; a bounded list covers its visible-question variants
+	if (list.length > 16) list.shift();
+	pageCache.set(questions[0], list);
+	return fresh;
+}
+
 /**
  * The schema of one page's answers: only the given (visible) questions, unknown ids rejected,
  * required questions enforced when `enforceRequired`.
  */
 export function answersSchema(questions: Question[], opts: { enforceRequired: boolean }) {
 	const shape: Record<string, z.ZodType> = {};
-	for (const q of questions) {
-		const value = answerSchema(q);
-		shape[q.id] =
-			q.required && opts.enforceRequired
-				? z
-						.any()
-						.superRefine((v, ctx) => {
-							if (!isAnswered(v)) ctx.addIssue({ code: 'custom', message: PLEASE_ANSWER });
-						})
-						.pipe(value)
-				: value.optional();
-	}
+	for (const q of questions) shape[q.id] = fieldSchema(q, opts.enforceRequired);
 	return z.strictObject(shape, { error: 'This form contains answers to unknown questions.' });
+}
+
+function cachedAnswersSchema(questions: Question[], enforceRequired: boolean): z.ZodType {
+	const p = pageSchemas(questions);
+	if (enforceRequired) return (p.answersRequired ??= answersSchema(questions, { enforceRequired }));
+	return (p.answers ??= answersSchema(questions, { enforceRequired }));
 }
 
 /** The schema of "other, please say" texts: only for questions with an "other" option. */
@@ -154,8 +198,9 @@ export function validateAnswers(
 	| { ok: true; answers: Answers; others: Record<string, string> }
 	| { ok: false; errors: PageErrors } {
 	const errors: PageErrors = {};
-	const a = answersSchema(questions, opts).safeParse(answers);
-	const o = othersSchema(questions).safeParse(others);
+	const page = pageSchemas(questions);
+	const a = cachedAnswersSchema(questions, opts.enforceRequired).safeParse(answers);
+	const o = (page.others ??= othersSchema(questions)).safeParse(others);
 	for (const issue of [...(a.error?.issues ?? []), ...(o.error?.issues ?? [])]) {
 		const key = issue.path.length ? String(issue.path[0]) : '_';
 		errors[key] ??= issue.message;

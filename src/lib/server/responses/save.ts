@@ -23,9 +23,12 @@ export async function start(
 	target: Target,
 	opts: { now: Date; ip: string }
 ): Promise<number> {
-	const existing = await findId(db, target);
-	if (existing !== undefined) return existing;
+	if (target.invitationId === null && !target.browserKey)
+		throw new Error('The response could not be started.');
 	if (target.anonymous) {
+		// only a new anonymous response counts against the IP's limit
+		const existing = await findId(db, target);
+		if (existing !== undefined) return existing;
 		const r = await ratelimit.hit(db, `respond:public:${opts.ip}`, PUBLIC_START_LIMIT, opts.now);
 		if (!r.allowed) throw new RateLimitedError('Too many responses from this network.');
 	}
@@ -40,7 +43,7 @@ export async function start(
 		started_at: opts.now,
 		updated_at: opts.now
 	};
-	await db
+	const inserted = await db
 		.insertInto('responses')
 		.values(values)
 		.onConflict((oc) =>
@@ -48,7 +51,14 @@ export async function start(
 				? oc.column('invitation_id').doNothing()
 				: oc.columns(['survey_id', 'browser_key']).where('browser_key', 'is not', null).doNothing()
 		)
-		.execute();
+		.returning('id')
+		.executeTakeFirst();
+	if (!inserted) {
+		// started already (or concurrently): the existing response
+		const id = await findId(db, target);
+		if (id === undefined) throw new Error('The response could not be started.');
+		return id;
+	}
 	if (target.invitationId !== null)
 		await db
 			.updateTable('invitations')
@@ -56,9 +66,7 @@ export async function start(
 			.where('id', '=', target.invitationId)
 			.where('started_at', 'is', null)
 			.execute();
-	const id = await findId(db, target);
-	if (id === undefined) throw new Error('The response could not be started.');
-	return id;
+	return inserted.id;
 }
 
 async function findId(db: Db, target: Target): Promise<number | undefined> {

@@ -43,8 +43,10 @@ export * as exporter from './export';
  * Safe to call twice for one response (the second call changes nothing).
  */
 export async function onResponseCompleted(trx: Trx, responseId: number): Promise<void> {
-	await addResponse(trx, responseId);
 	const opened = await openIfRuleHolds(trx, responseId);
 	// issue 10: webhooks out, follow-up assignment and the owner's e-mail (idempotent too)
 	await assignment.afterResponseCompleted(trx, responseId, opened, new Date());
+	// Last: the rollup rows are shared by every submit of the wave, and their row locks are held
+	// until commit, so updating them at the end keeps concurrent submits from queueing (P1).
+	await addResponse(trx, responseId);
 }

@@ -18,9 +18,26 @@ export const top2Sql: RawBuilder<boolean> = sql<boolean>`(case q.type
 	when 'matrix' then a.value >= (q.settings->>'points')::numeric - 1
 	else false end)`;
 
-/** Answers of complete responses matching `where` (a predicate on a, r, q) rolled into rollups. */
-async function addAnswers(db: DbOrTrx, where: RawBuilder<unknown>): Promise<void> {
+/**
+ * Answers of complete responses matching `where` (a predicate on a, r, q) rolled into rollups, in
+ * one statement (one round trip while the shared rollup rows are locked); with `wave` the wave's
+ * response count is bumped in the same statement.
+ */
+async function addAnswers(
+	db: DbOrTrx,
+	where: RawBuilder<unknown>,
+	wave?: { waveId: number; surveyId: number }
+): Promise<void> {
+	const bump = wave
+		? sql`, bump as (
+		insert into rollup_waves (wave_id, survey_id, responses)
+		values (${wave.waveId}::int, ${wave.surveyId}::int, 1)
+		on conflict (wave_id) do update set
+			responses = rollup_waves.responses + 1, updated_at = ${new Date()}
+		returning 1)`
+		: sql``;
 	await sql`
+		with vals as (
 		insert into rollup_values
 			(wave_id, question_id, lineage, item, value, n, texts, score_n, score_sum, score_sumsq, top2)
 		select r.wave_id, a.question_id, a.lineage, a.item, a.value, count(*)::int,
@@ -39,8 +56,9 @@ async function addAnswers(db: DbOrTrx, where: RawBuilder<unknown>): Promise<void
 			score_n = rollup_values.score_n + excluded.score_n,
 			score_sum = rollup_values.score_sum + excluded.score_sum,
 			score_sumsq = rollup_values.score_sumsq + excluded.score_sumsq,
-			top2 = rollup_values.top2 + excluded.top2`.execute(db);
-	await sql`
+			top2 = rollup_values.top2 + excluded.top2
+		returning 1
+	), quests as (
 		insert into rollup_questions (wave_id, question_id, lineage, answered)
 		select r.wave_id, a.question_id, a.lineage, count(distinct a.response_id)::int
 		from answers a
@@ -50,8 +68,9 @@ async function addAnswers(db: DbOrTrx, where: RawBuilder<unknown>): Promise<void
 		group by r.wave_id, a.question_id, a.lineage
 		order by r.wave_id, a.question_id
 		on conflict (wave_id, question_id) do update set
-			answered = rollup_questions.answered + excluded.answered`.execute(db);
-	await sql`
+			answered = rollup_questions.answered + excluded.answered
+		returning 1
+	), tops as (
 		insert into rollup_topics (wave_id, topic_id, n, score_sum, score_sumsq, top2)
 		select wave_id, topic_id, count(*)::int, sum(m), sum(m * m), (count(*) filter (where m >= 75))::int
 		from (
@@ -68,7 +87,10 @@ async function addAnswers(db: DbOrTrx, where: RawBuilder<unknown>): Promise<void
 			n = rollup_topics.n + excluded.n,
 			score_sum = rollup_topics.score_sum + excluded.score_sum,
 			score_sumsq = rollup_topics.score_sumsq + excluded.score_sumsq,
-			top2 = rollup_topics.top2 + excluded.top2`.execute(db);
+			top2 = rollup_topics.top2 + excluded.top2
+		returning 1
+	)${bump}
+	select 1`.execute(db);
 }
 
 /**
@@ -90,17 +112,10 @@ export async function addResponse(trx: Trx, responseId: number): Promise<boolean
 		.returning('response_id')
 		.executeTakeFirst();
 	if (!claimed) return false;
-	await addAnswers(trx, sql`a.response_id = ${responseId}::int`);
-	await trx
-		.insertInto('rollup_waves')
-		.values({ wave_id: r.wave_id, survey_id: r.survey_id, responses: 1 })
-		.onConflict((oc) =>
-			oc.column('wave_id').doUpdateSet((eb) => ({
-				responses: sql`${eb.ref('rollup_waves.responses')} + 1`,
-				updated_at: new Date()
-			}))
-		)
-		.execute();
+	await addAnswers(trx, sql`a.response_id = ${responseId}::int`, {
+		waveId: r.wave_id,
+		surveyId: r.survey_id
+	});
 	return true;
 }
 

@@ -18,18 +18,37 @@ export interface PublishedVersion {
 	questions: Map<string, Question>;
 }
 
+// Published versions never change (draft → published is one-way, and only drafts are deleted), so
+// the parsed definition and question ids are kept in a small in-memory LRU. The key includes
+// published_at and the survey id: a reused id (a truncated test database) never hits a stale entry.
+const CACHE_SIZE = 64;
+const cache = new Map<string, PublishedVersion>();
+
 /** Loads a published (immutable) version with its question ids; undefined if not published. */
 export async function loadPublished(
 	db: DbOrTrx,
 	versionId: number
 ): Promise<PublishedVersion | undefined> {
-	const version = await db
+	const meta = await db
 		.selectFrom('survey_versions')
-		.select(['id', 'survey_id', 'number', 'definition'])
+		.select(['id', 'survey_id', 'number', 'published_at'])
 		.where('id', '=', versionId)
 		.where('status', '=', 'published')
 		.executeTakeFirst();
-	if (!version) return undefined;
+	if (!meta) return undefined;
+	const key = `${meta.id}:${meta.survey_id}:${meta.number}:${meta.published_at?.getTime() ?? ''}`;
+	const hit = cache.get(key);
+	if (hit) {
+		// most recently used last
+		cache.delete(key);
+		cache.set(key, hit);
+		return hit;
+	}
+	const version = await db
+		.selectFrom('survey_versions')
+		.select('definition')
+		.where('id', '=', versionId)
+		.executeTakeFirstOrThrow();
 	const rows = await db
 		.selectFrom('questions')
 		.select(['id', 'lineage'])
@@ -37,14 +56,17 @@ export async function loadPublished(
 		.execute();
 	// Published definitions were validated at publish time; parse again to apply defaults.
 	const definition = definitionSchema.parse(version.definition);
-	return {
-		id: version.id,
-		surveyId: version.survey_id,
-		number: version.number,
+	const loaded: PublishedVersion = {
+		id: meta.id,
+		surveyId: meta.survey_id,
+		number: meta.number,
 		definition,
 		questionIds: new Map(rows.map((r) => [r.lineage, r.id])),
 		questions: new Map(allQuestions(definition).map(({ question }) => [question.id, question]))
 	};
+	cache.set(key, loaded);
+	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+	return loaded;
 }
 
 /** The newest published version of a survey, or undefined when it has none. */

@@ -1,5 +1,5 @@
 import type { DbOrTrx } from '../db';
-import { enqueue } from './queue';
+import { enqueue, subscribed } from './queue';
 
 // The JSON payloads of webhook events: what a CRM or help desk needs to act, without secrets
 // (no tokens). Built when the event happens, so a retry sends the same bytes.
@@ -21,6 +21,7 @@ export async function responseCompleted(
 	responseId: number,
 	now: Date
 ): Promise<number> {
+	if (!(await subscribed(db, 'response.completed'))) return 0;
 	const r = await db
 		.selectFrom('responses')
 		.innerJoin('surveys', 'surveys.id', 'responses.survey_id')
@@ -81,6 +82,7 @@ export async function responseCompleted(
 
 /** Queues follow_up.opened for a follow-up (call in the transaction that opened or assigned it). */
 export async function followUpOpened(db: DbOrTrx, followUpId: number, now: Date): Promise<number> {
+	if (!(await subscribed(db, 'follow_up.opened'))) return 0;
 	const f = await db
 		.selectFrom('follow_ups')
 		.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')

@@ -2,6 +2,18 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../db';
 import type { WebhookEvent } from '$lib/schemas/triggers';
 
+/** Whether any active webhook subscribes to the event (payloads are only built when one does). */
+export async function subscribed(db: DbOrTrx, event: WebhookEvent): Promise<boolean> {
+	const row = await db
+		.selectFrom('webhooks')
+		.select('id')
+		.where('active', '=', true)
+		.where(sql<boolean>`events @> ${JSON.stringify([event])}::text::jsonb`)
+		.limit(1)
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
 /** Queues one event for every active webhook subscribed to it (call inside the causing transaction). */
 export async function enqueue(
 	db: DbOrTrx,
