@@ -3,6 +3,7 @@ import type { Db, DbOrTrx } from '../db';
 import { json } from '../db/json';
 import type { Clock } from '../clock';
 import { config } from '../config';
+import { exponentialBackoffMs } from '../backoff';
 import { keepTransport, parseAddress, smtpTransport, type Transport } from './transport';
 
 export * as template from './template';
@@ -61,7 +62,7 @@ export async function enqueue(db: DbOrTrx, mail: NewMail): Promise<number | null
 
 /** Delay before try number `attempt + 1`: 30 s, 1 min, 2 min, 4 min… capped at 1 hour. */
 export function backoffMs(attempt: number): number {
-	return Math.min(60 * 60_000, 30_000 * 2 ** Math.max(0, attempt - 1));
+	return exponentialBackoffMs(attempt, 60 * 60_000);
 }
 
 /** The transport from configuration: SMTP when SMTP_URL is set, else kept in the app. */

@@ -4,6 +4,7 @@ import { json } from '../db/json';
 import type { Clock } from '../clock';
 import { config } from '../config';
 import { randomToken } from '../crypto';
+import { exponentialBackoffMs } from '../backoff';
 import type { WebhookEvent, WebhookInput } from '$lib/schemas/triggers';
 import { post } from './deliver';
 import { sign, SIGNATURE_HEADER } from './sign';
@@ -33,7 +34,7 @@ export class WebhookNotFoundError extends Error {
 
 /** Delay before try `attempt + 1`: 30 s, 1 min, 2 min … capped at 6 hours. */
 export function backoffMs(attempt: number): number {
-	return Math.min(6 * 3600_000, 30_000 * 2 ** Math.max(0, attempt - 1));
+	return exponentialBackoffMs(attempt, 6 * 3600_000);
 }
 
 /** Whether URLs must resolve to public addresses (SSRF guard): in production mode. */
