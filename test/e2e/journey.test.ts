@@ -156,7 +156,7 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'home', false);
 
 		// 2. a survey from the long-form template, published
-		await page.goto(`${app.url}/surveys/new`);
+		await page.goto(`${app.url}/surveys/new`, { waitUntil: 'networkidle' }); // type only once hydrated
 		await page
 			.getByRole('button', { name: /Use this template.*Quarterly customer survey/ })
 			.click();
@@ -168,10 +168,11 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'survey-published');
 
 		// 3. customers imported from a CSV, through the mapping step
-		await page.goto(`${app.url}/customers/import`);
+		await page.goto(`${app.url}/customers/import`, { waitUntil: 'networkidle' }); // type only once hydrated
 		await page.getByLabel('CSV file').setInputFiles(customerCsv());
 		await page.getByRole('button', { name: 'Upload and map columns' }).click();
 		await page.waitForURL(/\/customers\/import\/\d+$/);
+		await page.waitForLoadState('networkidle');
 		await expect(page.getByLabel(/^E-Mail/).inputValue()).resolves.toBe('email');
 		await expect(page.getByLabel(/^Country/).inputValue()).resolves.toBe('attr:country');
 		await shot(page, 'import-mapping');
@@ -183,7 +184,7 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'import-finished');
 
 		// 4. a segment of exactly those customers, with its count
-		await page.goto(`${app.url}/segments/new`);
+		await page.goto(`${app.url}/segments/new`, { waitUntil: 'networkidle' }); // type only once hydrated
 		await page.getByLabel('Name', { exact: true }).fill(`Journey customers ${run}`);
 		await page.getByRole('button', { name: '+ attribute condition' }).click();
 		await page.getByLabel('Attribute').fill('country');
@@ -202,7 +203,7 @@ describe('the journey, end to end in Chromium', () => {
 		);
 
 		// 5. a schedule of the new survey to that segment, and a wave sent now
-		await page.goto(`${app.url}/schedules/new`);
+		await page.goto(`${app.url}/schedules/new`, { waitUntil: 'networkidle' }); // type only once hydrated
 		await page.getByLabel('Name', { exact: true }).fill(`Journey quarterly ${run}`);
 		await page.getByLabel('Survey').selectOption(String(surveyId));
 		await page.getByLabel('Segment').selectOption(segmentId);
