@@ -144,7 +144,8 @@ export async function signIn(
 	app: RunningApp,
 	user: { email: string; password: string }
 ): Promise<void> {
-	await page.goto(`${app.url}/login`);
+	// type only once the page is hydrated: hydration can reset what was typed before it
+	await page.goto(`${app.url}/login`, { waitUntil: 'networkidle' });
 	await page.getByLabel('E-mail').fill(user.email);
 	await page.getByLabel('Password').fill(user.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
