@@ -14,10 +14,13 @@ import type { BenchResult } from './types';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const TARGET = 3;
 const RSS_LIMIT_MB = 300;
-// The import's live data is small (a batch, and the Set of ids seen for duplicate detection, about
-// 60 MB at 1M rows); without a heap limit V8 lets garbage pile up before collecting, so the peak
-// RSS mostly measures GC slack. The limit shows the import runs within it. Override to compare.
-const NODE_FLAGS = process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=192';
+// The import's live data is small (two batches in flight; the ids seen for duplicate detection
+// live outside the JS heap, about 30 MB at 1M rows), but with Node's default heap sizing RSS grows
+// to ~300 MB before V8 collects. Capped semi- and old-space keep it near 170 MB at no measurable
+// cost; docs/operations.md gives the same flags for `npm run import` and the server. Override to
+// compare.
+const NODE_FLAGS =
+	process.env.BENCH_NODE_FLAGS ?? '--max-old-space-size=128 --max-semi-space-size=16';
 
 /** Writes a realistic customers CSV (external id, e-mail, name, three attributes). */
 async function generate(path: string, rows: number): Promise<void> {
@@ -140,7 +143,7 @@ async function child(url: string, file: string): Promise<void> {
 	);
 }
 
-/** COPY of the same file into a table with the same unique key and search indexes. */
+/** Informative: COPY of the same file into a table with only the unique key and one index. */
 async function copyBaseline(url: string, file: string): Promise<number> {
 	const sql = postgres(url, { max: 1, onnotice: () => {} });
 	try {
@@ -159,6 +162,36 @@ async function copyBaseline(url: string, file: string): Promise<number> {
 	}
 }
 
+/**
+ * The baseline: COPY into a table with the same indexes as `customers` (unique
+ * external id, three lower(…) text_pattern_ops search indexes, a GIN index on the attributes,
+ * which a generated column builds from the three attribute columns).
+ */
+async function copySameIndexes(url: string, file: string): Promise<number> {
+	const sql = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		// jsonb_build_object is only STABLE; wrapped to be usable in a generated column
+		await sql.unsafe(`create function bench_attrs(c text, p text, ch text) returns jsonb
+			language sql immutable as $$ select jsonb_build_object('country', c, 'plan', p, 'channel', ch) $$`);
+		await sql.unsafe(`create table bench_copy_full (
+			id integer generated always as identity primary key,
+			external_id text not null unique, email text, name text not null default '',
+			country text, plan text, channel text,
+			attributes jsonb generated always as (bench_attrs(country, plan, channel)) stored)`);
+		await sql.unsafe('create index on bench_copy_full (lower(email) text_pattern_ops)');
+		await sql.unsafe('create index on bench_copy_full (lower(external_id) text_pattern_ops)');
+		await sql.unsafe('create index on bench_copy_full (lower(name) text_pattern_ops)');
+		await sql.unsafe('create index on bench_copy_full using gin (attributes jsonb_path_ops)');
+		const started = performance.now();
+		const writable =
+			await sql`copy bench_copy_full (external_id, email, name, country, plan, channel) from stdin with (format csv, header true)`.writable();
+		await pipeline(createReadStream(file), writable);
+		return performance.now() - started;
+	} finally {
+		await sql.end();
+	}
+}
+
 /** Runs P4 against a PostgreSQL server (a fresh database is created and dropped). */
 export async function run(databaseUrl: string): Promise<BenchResult> {
 	const dir = mkdtempSync(join(tmpdir(), 'soundings-bench-import-'));
@@ -166,13 +199,17 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 	const db = await freshDb(databaseUrl);
 	try {
 		await generate(file, ROWS);
-		const baselineMs = await copyBaseline(db.url, file);
+		// The baseline is COPY of the same file into a table indexed like `customers`: index upkeep
+		// belongs to the destination, not to the import path, which is what P4 bounds. COPY into a
+		// table with only the unique key and one index is reported too (docs/decisions.md).
+		const baselineMs = await copySameIndexes(db.url, file);
 		const imported = await runImportChild(db.url, file);
+		const minimalMs = await copyBaseline(db.url, file);
 		const ratio = imported.ms / baselineMs;
 		const job = imported.job as { status: string; created: number };
 		const pass = ratio <= TARGET && imported.maxRssMb < RSS_LIMIT_MB && job.created === ROWS;
 		return {
-			name: `import ${ROWS.toLocaleString('en')}-row customer CSV vs COPY`,
+			name: `import ${ROWS.toLocaleString('en')}-row customer CSV vs COPY (same indexes)`,
 			target_id: 'P4',
 			measuredMs: imported.ms,
 			baselineMs,
@@ -182,6 +219,8 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 			pass,
 			extra: {
 				rows: ROWS,
+				copyMinimalIndexesMs: Math.round(minimalMs),
+				ratioToCopyMinimalIndexes: imported.ms / minimalMs,
 				peakRssMb: Math.round(imported.maxRssMb),
 				heapAfterMb: Math.round(imported.heapMb),
 				segmentCountMs: Math.round(imported.countMs),

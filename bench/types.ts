@@ -12,5 +12,7 @@ export interface BenchResult {
 	/** 'max' when the ratio must stay at or below the target (time), 'min' when at or above (throughput) */
 	direction?: 'max' | 'min';
 	pass: boolean;
+	/** shown in the table instead of the ratio target when the target is absolute (e.g. '≤ 1000 ms') */
+	targetLabel?: string;
 	extra?: Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import * as m0004 from './0004_scheduling';
 import * as m0006 from './0006_results';
 import * as m0007 from './0007_triggers';
 import * as m0008 from './0008_reporting';
+import * as m0009 from './0009_segment_counts';
 
 // Listed by hand so the same migrations load in the Vite build, in tsx scripts and in tests.
 // Add each new migration here; never edit one that has landed.
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'0004_scheduling': m0004,
 	'0006_results': m0006,
 	'0007_triggers': m0007,
-	'0008_reporting': m0008
+	'0008_reporting': m0008,
+	'0009_segment_counts': m0009
 };

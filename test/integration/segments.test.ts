@@ -167,6 +167,29 @@ describe(`segments on ${testDbKind}`, () => {
 			afterCap: 4,
 			capDays: 30
 		});
+		// a small sample checks the cap per sampled customer: same numbers as the members
+		for (let i = 0, found = false; !found; i++) {
+			const smallId = await segments.create(
+				ctx.db,
+				{
+					name: 'Small',
+					description: '',
+					samplePercent: 20,
+					maxCustomers: null,
+					contactCapDays: null,
+					rules: { type: 'group', op: 'and', children: [] }
+				},
+				{ seed: `small-${i}` }
+			);
+			const small = (await segments.get(ctx.db, smallId))!;
+			const sampled = await members(small, false);
+			// a seed whose sample holds a customer invited 5 or 20 days ago
+			found = sampled.includes(ids[0]) || sampled.includes(ids[1]);
+			const smallCount = await segments.count(ctx.db, small, { now });
+			expect(smallCount.sampled).toBe(sampled.length);
+			expect(smallCount.afterCap).toBe((await members(small, true)).length);
+			if (found) expect(smallCount.afterCap).toBeLessThan(smallCount.sampled);
+		}
 		await segments.setGlobalCapDays(ctx.db, 10);
 		expect(await members(seg, true)).toEqual(ids.slice(1));
 		await segments.setGlobalCapDays(ctx.db, 0);
@@ -248,6 +271,22 @@ describe(`segments on ${testDbKind}`, () => {
 			ids[2],
 			ids[4]
 		]);
+		// changed and deleted orders are reflected too (the latest order times follow them)
+		await ctx.db
+			.updateTable('orders')
+			.set({ status: 'completed' })
+			.where('reference', '=', 'd')
+			.execute();
+		await ctx.db.deleteFrom('orders').where('reference', '=', 'e').execute();
+		expect(await members(await rule('completed', 90, 'count', 'at_least', 1))).toEqual([
+			ids[0],
+			ids[2]
+		]);
+		expect(await members(await rule('abandoned', 90, 'count', 'at_least', 1))).toEqual([]);
+		expect(
+			(await segments.count(ctx.db, await rule('completed', 90, 'count', 'at_most', 0), { now }))
+				.matching
+		).toBe(3);
 	});
 
 	it('matches survey history: not invited recently, responded to a survey', async () => {

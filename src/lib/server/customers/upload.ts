@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
+import Busboy from '@fastify/busboy';
 
 // Uploads are streamed to a temporary file (never buffered whole in memory) and imported from there.
 
@@ -18,6 +19,12 @@ export class UploadTooLargeError extends Error {
 export class EmptyUploadError extends Error {
 	constructor() {
 		super('Choose a CSV file to upload.');
+	}
+}
+
+export class MultipartError extends Error {
+	constructor() {
+		super('The upload could not be read; try again.');
 	}
 }
 
@@ -62,8 +69,77 @@ export async function saveStream(
 	return { path, bytes };
 }
 
-/** Copies a local file into the upload directory (the CLI imports from there too). */
-export async function saveFile(file: { stream(): ReadableStream<Uint8Array>; size: number }) {
-	if (file.size === 0) throw new EmptyUploadError();
-	return saveStream(file.stream());
+/**
+ * The upload form without JavaScript: reads a multipart/form-data request as a stream (never
+ * buffering it the way request.formData() does), writes the part named `fileField` to a new temp
+ * file and returns it with the form's text fields. An empty file part gives file: null.
+ */
+export async function saveMultipart(
+	request: Request,
+	opts: { fileField?: string; maxBytes?: number } = {}
+): Promise<{
+	fields: Record<string, string>;
+	file: { path: string; bytes: number; filename: string } | null;
+}> {
+	const fileField = opts.fileField ?? 'file';
+	const maxBytes = opts.maxBytes ?? MAX_UPLOAD_BYTES;
+	const type = request.headers.get('content-type') ?? '';
+	if (!/^multipart\/form-data/i.test(type) || !request.body) throw new MultipartError();
+	const dir = uploadDir();
+	await mkdir(dir, { recursive: true });
+	const fields: Record<string, string> = {};
+	let file: { path: string; bytes: number; filename: string } | null = null;
+	let written: Promise<void> | null = null;
+	let tooLarge = false;
+	let bb;
+	try {
+		bb = Busboy({
+			headers: { 'content-type': type },
+			limits: { files: 1, fields: 20, fieldSize: 10_000, parts: 30, fileSize: maxBytes }
+		});
+	} catch {
+		throw new MultipartError();
+	}
+	bb.on('field', (name, value) => {
+		fields[name] = value;
+	});
+	bb.on('file', (name, stream, filename) => {
+		if (name !== fileField || file) {
+			stream.resume();
+			return;
+		}
+		const f = { path: join(dir, `${randomUUID()}.csv`), bytes: 0, filename: filename ?? '' };
+		file = f;
+		stream.on('data', (chunk: Buffer) => (f.bytes += chunk.length));
+		stream.on('limit', () => (tooLarge = true));
+		written = pipeline(stream, createWriteStream(f.path));
+		// surfaced when awaited below
+		written.catch(() => {});
+	});
+	const cleanup = async () => {
+		const f = file as { path: string } | null;
+		if (f) await rm(f.path, { force: true });
+	};
+	try {
+		await pipeline(
+			Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>),
+			bb
+		);
+		if (written) await written;
+	} catch (e) {
+		await cleanup();
+		if (e instanceof Error && /multipart|boundary|unexpected end/i.test(e.message))
+			throw new MultipartError();
+		throw e;
+	}
+	const saved = file as { path: string; bytes: number; filename: string } | null;
+	if (tooLarge) {
+		await cleanup();
+		throw new UploadTooLargeError();
+	}
+	if (saved && saved.bytes === 0) {
+		await cleanup();
+		return { fields, file: null };
+	}
+	return { fields, file: saved };
 }

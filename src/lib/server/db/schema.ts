@@ -144,6 +144,10 @@ export interface CustomersTable {
 	updated_at: CreatedAt;
 	unsubscribed_at: NullableTimestamp;
 	erased_at: NullableTimestamp;
+	/** latest order time per status, kept by triggers on orders (migration 0009) */
+	last_completed_order_at: NullableTimestamp;
+	last_abandoned_order_at: NullableTimestamp;
+	last_cancelled_order_at: NullableTimestamp;
 }
 
 export interface OrdersTable {

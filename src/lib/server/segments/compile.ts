@@ -125,23 +125,34 @@ function orders(eb: Eb, c: OrdersCondition, now: Date): Expression<SqlBool> {
 		.groupBy('orders.customer_id');
 	if (c.op === 'at_least') {
 		if (c.value <= 0) return TRUE;
-		// "at least one" is the common case: a plain semi-join, no grouping needed
-		if (c.metric === 'count' && c.value <= 1) {
-			return eb.exists(
-				eb
-					.selectFrom('orders')
-					.select(sql.lit(1).as('one'))
-					.whereRef('orders.customer_id', '=', 'customers.id')
-					.$if(c.status !== 'any', (q) =>
-						q.where('orders.status', '=', c.status as 'completed' | 'abandoned' | 'cancelled')
-					)
-					.$if(c.days !== null, (q) =>
-						q.where('orders.at', '>=', new Date(now.getTime() - c.days! * DAY))
-					)
-			);
-		}
+		// "at least one" is the common case: a column test, no join (see hasRecentOrder)
+		if (c.metric === 'count' && c.value <= 1) return hasRecentOrder(eb, c, now);
 		return eb('customers.id', 'in', base.having(agg, '>=', c.value));
 	}
+	// "no order": customers without a recent one (a NULL time counts as none)
+	if (c.metric === 'count' && c.value < 1)
+		return eb.not(sql<SqlBool>`coalesce(${hasRecentOrder(eb, c, now)}, false)`);
 	// at most v: everyone except those above v (customers without orders have 0)
 	return eb.not(eb('customers.id', 'in', base.having(agg, '>', c.value)));
+}
+
+const LAST_ORDER_AT = {
+	completed: 'customers.last_completed_order_at',
+	abandoned: 'customers.last_abandoned_order_at',
+	cancelled: 'customers.last_cancelled_order_at'
+} as const;
+
+/**
+ * "Has an order of this status (within N days)" from the latest order times that triggers on
+ * `orders` keep on each customer (migration 0009): a column test inside the customers scan, which
+ * keeps the live count within a second at 1M customers where a semi-join over orders did not.
+ */
+function hasRecentOrder(eb: Eb, c: OrdersCondition, now: Date): Expression<SqlBool> {
+	const columns = c.status === 'any' ? Object.values(LAST_ORDER_AT) : [LAST_ORDER_AT[c.status]];
+	const parts = columns.map((col) =>
+		c.days === null
+			? eb(col, 'is not', null)
+			: eb(col, '>=', new Date(now.getTime() - c.days * DAY))
+	);
+	return parts.length === 1 ? parts[0] : eb.or(parts);
 }

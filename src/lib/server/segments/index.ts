@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
 	sql,
 	type Expression,
@@ -36,9 +37,18 @@ function where(eb: ExpressionBuilder<Database, 'customers'>, rules: RuleGroup | 
 	return rules ? compileRules(eb, rules, now) : sql<SqlBool>`false`;
 }
 
-/** The persistent sample bucket 0–99999 of a customer for a seed (stable across runs). */
+/** A segment seed as a 48-bit integer key for the hash below (computed once, in JS). */
+export function seedKey(seed: string): number {
+	return parseInt(createHash('sha256').update(seed).digest('hex').slice(0, 12), 16);
+}
+
+/**
+ * The persistent sample bucket 0–99999 of a customer for a seed (stable across runs): PostgreSQL's
+ * seeded integer hash of the customer id (hashint4extended, the same function on PostgreSQL and
+ * PGlite). About 15× cheaper per row than md5 of text, which dominated the count at 1M customers.
+ */
 function bucket(seed: string) {
-	return sql<number>`((('x' || substr(md5(${seed} || ':' || ${sql.ref('customers.id')}::text), 1, 8))::bit(32)::int & 2147483647) % 100000)`;
+	return sql<number>`((hashint4extended(${sql.ref('customers.id')}, ${String(seedKey(seed))}::bigint) & 2147483647) % 100000)`;
 }
 
 /** Customers who may be invited at all: subscribed, not erased, with an e-mail address. */
@@ -62,6 +72,9 @@ function recentlyContacted(segment: Pick<SegmentRow, 'contact_cap_days'>, now: D
 	const days = capDaysExpr(segment);
 	return sql<SqlBool>`(${days} > 0 and exists (select 1 from invitations ci where ci.customer_id = ${sql.ref('customers.id')} and ci.created_at > ${now}::timestamptz - make_interval(days => ${days})))`;
 }
+
+/** Samples up to this threshold (25%) check the contact cap by index probes, larger ones by hash. */
+const PROBE_CAP_BELOW = 25_000;
 
 /** Threshold for `bucket < threshold`, or null when everyone is kept. */
 function sampleThreshold(segment: Pick<SegmentRow, 'sample_percent'>): number | null {
@@ -137,12 +150,15 @@ export async function count(
 		.selectFrom('customers')
 		.select(['customers.id', inSample.as('in_sample')])
 		.where((eb) => eb.and([reachable(eb), where(eb, rules, opts.now)]));
-	// recently contacted customers as one hashed anti-join instead of a probe per customer
+	// One scan counts all three numbers. The contact cap only matters for sampled customers: for a
+	// small sample one index probe each (invitations by customer, created_at) is far cheaper than
+	// hashing every recent invitation; for a large one, one hashed anti-join.
+	const probe = threshold !== null && threshold <= PROBE_CAP_BELOW;
 	const recent = db
 		.selectFrom('invitations')
 		.select('invitations.customer_id')
 		.distinct()
-		.where(capDays > 0 ? sql<SqlBool>`true` : sql<SqlBool>`false`)
+		.where(capDays > 0 && !probe ? sql<SqlBool>`true` : sql<SqlBool>`false`)
 		.where('invitations.created_at', '>', cutoff);
 	const row = await db
 		.selectFrom(matches.as('m'))
@@ -153,7 +169,20 @@ export async function count(
 			eb.fn
 				.countAll<number>()
 				.filterWhere((f) =>
-					f.and([f('m.in_sample', '=', true), f('recent.customer_id', 'is', null)])
+					f.and([
+						f('m.in_sample', '=', true),
+						probe && capDays > 0
+							? f.not(
+									f.exists(
+										f
+											.selectFrom('invitations as ci')
+											.select(sql.lit(1).as('one'))
+											.whereRef('ci.customer_id', '=', 'm.id')
+											.where('ci.created_at', '>', cutoff)
+									)
+								)
+							: f('recent.customer_id', 'is', null)
+					])
 				)
 				.as('after_cap')
 		])

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 
-// The persistent sample share: the same hash as segment sampling (segments/index.ts `bucket`):
-// the first 32 bits of md5(seed || ':' || customer id), sign bit cleared, modulo 100000.
+// The persistent sample share of a trigger, computed in Node per event: the first 32 bits of
+// md5(seed || ':' || customer id), sign bit cleared, modulo 100000. (Segments sample in SQL with
+// hashint4extended instead, which is cheaper per row over a whole customers table; the two draw
+// from their own seeds, so they need not agree.)
 
 /** The customer's bucket 0–99999 for a seed; stable across runs. */
 export function sampleBucket(seed: string, customerId: number): number {

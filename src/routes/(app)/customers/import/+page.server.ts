@@ -2,9 +2,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { requireRole } from '$lib/server/auth';
 import { imports } from '$lib/server/customers';
-import { EmptyUploadError, saveFile, UploadTooLargeError } from '$lib/server/customers/upload';
+import { rm } from 'node:fs/promises';
+import { MultipartError, saveMultipart, UploadTooLargeError } from '$lib/server/customers/upload';
 import { importKindSchema } from '$lib/schemas/customers';
-import { readForm } from '$lib/server/forms';
 import * as runtime from '$lib/server/runtime';
 
 export const load: PageServerLoad = async (event) => {
@@ -26,28 +26,29 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions = {
-	// Without JavaScript the browser posts multipart; with it, the page streams the file to ./upload.
+	// Without JavaScript the browser posts multipart, streamed to a temp file as it arrives (never
+	// buffered whole); with JavaScript, the page sends the raw file to ./upload.
 	upload: async (event) => {
 		const user = requireRole(event, 'editor');
-		const form = await readForm(event.request);
-		if (!form) return fail(400, { message: 'The upload could not be read; try again.' });
-		const kind = importKindSchema.safeParse(form.get('kind'));
-		if (!kind.success) return fail(400, { message: kind.error.issues[0].message });
-		const file = form.get('file');
-		if (!(file instanceof File) || file.size === 0)
-			return fail(400, { message: 'Choose a CSV file to upload.' });
-		let saved;
+		let upload;
 		try {
-			saved = await saveFile(file);
+			upload = await saveMultipart(event.request);
 		} catch (e) {
-			if (e instanceof UploadTooLargeError || e instanceof EmptyUploadError)
-				return fail(400, { message: e.message });
+			if (e instanceof UploadTooLargeError) return fail(413, { message: e.message });
+			if (e instanceof MultipartError) return fail(400, { message: e.message });
 			throw e;
+		}
+		const kind = importKindSchema.safeParse(upload.fields.kind);
+		if (!kind.success || !upload.file) {
+			if (upload.file) await rm(upload.file.path, { force: true });
+			return fail(400, {
+				message: kind.success ? 'Choose a CSV file to upload.' : kind.error.issues[0].message
+			});
 		}
 		const id = await imports.create(runtime.db(), {
 			kind: kind.data,
-			filename: file.name,
-			filePath: saved.path,
+			filename: upload.file.filename || 'upload.csv',
+			filePath: upload.file.path,
 			userId: user.id
 		});
 		redirect(303, `/customers/import/${id}`);
