@@ -50,7 +50,7 @@ function customerCsv(): string {
 	const path = join(mkdtempSync(join(tmpdir(), 'sde-xss-')), 'xss-customers.csv');
 	writeFileSync(
 		path,
-		`Customer ID;E-Mail;Full name;Country\nXSS-${run}-1;customer.1@${domain};Xss Customer;${COUNTRY}\n`
+		`Customer ID;E-Mail;Full name;Country\nXSS-${run}-1;customer.1@${domain};"${PAYLOAD.replaceAll('"', '""')}";${COUNTRY}\n`
 	);
 	return path;
 }
@@ -114,6 +114,21 @@ describe('script and HTML payloads render inert', () => {
 		await q2.getByLabel('Question 2').fill('Anything else?');
 		await q2.getByRole('button', { name: 'Save question' }).click();
 		await saved(page, 'Question saved.');
+		// introduction, thank-you message, call-to-action label, page title and description
+		await page.goto(surveyUrl);
+		await page.getByText('Title, texts and language').click();
+		await page.locator('#set-intro').fill(PAYLOAD);
+		await page.locator('#set-thanks').fill(PAYLOAD);
+		await page.locator('#set-ctaLabel').fill(PAYLOAD);
+		await page.locator('#set-ctaUrl').fill('https://example.com/thanks');
+		await page.getByRole('button', { name: 'Save texts' }).click();
+		await saved(page, 'Survey settings saved.');
+		await page.getByText('Page title, description and logic').first().click();
+		const pageForm = page.locator('form[action^="?/saveSection"]').first();
+		await pageForm.getByLabel('Page title').fill(PAYLOAD);
+		await pageForm.getByLabel('Page description').fill(PAYLOAD);
+		await pageForm.getByRole('button', { name: 'Save page' }).click();
+		await saved(page, 'Page saved.');
 		await page.goto(surveyUrl);
 		await assertInert(page, 'survey editor');
 		expect(await page.getByText(`Q1. ${PAYLOAD}`, { exact: true }).count()).toBe(1);
@@ -130,6 +145,9 @@ describe('script and HTML payloads render inert', () => {
 		await saved(page, 'Version 1 is published.');
 		await page.goto(`${app.url}/surveys`);
 		await assertInert(page, 'survey list');
+		// the version history and its change list (prompts, options, texts of version 1)
+		await page.goto(`${surveyUrl}/versions`);
+		await assertInert(page, 'version history');
 
 		// one customer, and a segment named with the payload
 		await page.goto(`${app.url}/customers/import`);
@@ -139,6 +157,12 @@ describe('script and HTML payloads render inert', () => {
 		await expect(page.getByLabel(/^Country/).inputValue()).resolves.toBe('attr:country');
 		await page.getByRole('button', { name: 'Start the import' }).click();
 		await page.getByText('Import finished').waitFor({ timeout: 30_000 });
+		// the imported customer's name: customer list and customer page
+		await page.goto(`${app.url}/customers?q=${encodeURIComponent(`XSS-${run}`)}`);
+		await assertInert(page, 'customer list');
+		await page.locator('tbody tr a').first().click();
+		await page.waitForURL(/\/customers\/\d+$/);
+		await assertInert(page, 'customer page');
 		await page.goto(`${app.url}/segments/new`);
 		await page.getByLabel('Name', { exact: true }).fill(PAYLOAD);
 		await page.getByRole('button', { name: '+ attribute condition' }).click();
@@ -157,6 +181,7 @@ describe('script and HTML payloads render inert', () => {
 		await page.getByLabel('Name', { exact: true }).fill(PAYLOAD);
 		await page.getByLabel('Survey').selectOption(String(surveyId));
 		await page.getByLabel('Segment').selectOption(segmentId);
+		await page.getByLabel('Sender name').fill(PAYLOAD);
 		await page.getByLabel('Subject').fill(PAYLOAD);
 		await page
 			.getByLabel('Text', { exact: true })
@@ -219,6 +244,7 @@ describe('script and HTML payloads render inert', () => {
 		await p.locator('form [data-question] textarea').fill(PAYLOAD);
 		await p.locator('form .nav button.primary').click();
 		await p.getByText('Your answers are recorded.').waitFor();
+		await assertInert(p, 'thank-you page with its call-to-action');
 		expect(await p.evaluate(() => (window as unknown as { __xss?: unknown }).__xss)).toBe(
 			undefined
 		);
