@@ -39,6 +39,33 @@ describe('sign-in and roles in Chromium', () => {
 		await page.close();
 	});
 
+	it('keeps what a user typed before the page’s JavaScript arrived', async () => {
+		const context = await browser.newContext();
+		const page = await context.newPage();
+		await signIn(page, app, ADMIN);
+		await page.goto(`${app.url}/settings/topics`, { waitUntil: 'networkidle' });
+		const topicUrl = await page
+			.locator('main a[href^="/settings/topics/"]')
+			.first()
+			.getAttribute('href');
+		// hold the app's scripts back, as a slow phone connection would
+		let release!: () => void;
+		const released = new Promise<void>((r) => (release = r));
+		await page.route(/\/_app\/immutable\/.*\.js$/, async (route) => {
+			await released;
+			await route.continue();
+		});
+		await page.goto(`${app.url}${topicUrl}`, { waitUntil: 'domcontentloaded' });
+		const name = page.getByLabel('Name', { exact: true });
+		await expect(name.inputValue()).resolves.not.toBe('');
+		await name.fill('Typed before the scripts');
+		release();
+		await page.waitForLoadState('networkidle');
+		await page.waitForTimeout(300);
+		await expect(name.inputValue()).resolves.toBe('Typed before the scripts');
+		await context.close();
+	});
+
 	it('shows a clear message for a wrong password and stays on the sign-in page', async () => {
 		const page = await browser.newPage();
 		await page.goto(`${app.url}/login`);
