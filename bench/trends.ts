@@ -161,7 +161,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		const shown = series.reduce((a, t) => a + t.points.filter((p) => p.n > 0).length, 0);
 		if (shown !== baseline.length) mismatches++;
 
-		// a new submission is visible on the dashboard as soon as its transaction commits
+		// a new submission is visible on the dashboard as soon as the rollup queue is flushed
 		const fresh = await timed(async () => {
 			await db.transaction().execute(async (trx) => {
 				const r = await trx
@@ -181,6 +181,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 				);
 				await results.onResponseCompleted(trx, r.id);
 			});
+			await results.flushRollups(db);
 			return results.topicSeries(db, surveyId, waves, {});
 		});
 		const before = series.reduce((a, t) => a + (t.points.at(-1)?.n ?? 0), 0);

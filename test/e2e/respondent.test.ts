@@ -46,6 +46,8 @@ async function completeSurvey(page: Page, url: string, js: boolean) {
 	await page.waitForURL(url);
 	expect(await heading(page)).toBe('Your order');
 	await expect(page.getByText('Page 1 of 3').isVisible()).resolves.toBe(true);
+	// nothing is answered yet, so nothing claims to be saved
+	await expect(page.getByText(/answers were saved at/).count()).resolves.toBe(0);
 	await noViolations(page);
 
 	// required question left empty: error summary at the top, tied to the field
@@ -152,6 +154,63 @@ describe('the respondent survey in Chromium on a phone', () => {
 		jsEnabled.set(context, false);
 		const page = await context.newPage();
 		await completeSurvey(page, `${app.url}/s/${token}`, false);
+		await context.close();
+	});
+
+	it.each([true, false])(
+		'shows a German survey in German, JavaScript %s: buttons, progress, errors',
+		async (js) => {
+			const { token } = await invitation('?lang=de');
+			const url = `${app.url}/s/${token}`;
+			const context = await phoneContext(browser, { javaScriptEnabled: js });
+			jsEnabled.set(context, js);
+			const page = await context.newPage();
+			await page.goto(url);
+			await expect(page.locator('html').getAttribute('lang')).resolves.toBe('de');
+			await expect(
+				page.getByText('Ihre Antworten werden Seite für Seite gespeichert').isVisible()
+			).resolves.toBe(true);
+			await noViolations(page);
+			await page.getByRole('button', { name: 'Umfrage starten' }).click();
+			await page.waitForURL(url);
+			await expect(page.getByText('Seite 1 von 3').isVisible()).resolves.toBe(true);
+			await expect(page.getByText('(Pflichtfrage)').first().isVisible()).resolves.toBe(true);
+			await expect(page.getByText(/gespeichert um|um .* gespeichert/).count()).resolves.toBe(0);
+			// the server's validation message and the error summary, in German
+			await page.getByRole('button', { name: 'Weiter' }).click();
+			const alert = page.getByRole('alert');
+			await expect(alert.getByRole('heading').textContent()).resolves.toBe(
+				'Bitte überprüfen Sie Ihre Angaben'
+			);
+			await expect(alert.textContent()).resolves.toContain('Bitte beantworten Sie diese Frage.');
+			await expect(page.locator('fieldset .error').first().textContent()).resolves.toContain(
+				'Bitte beantworten Sie diese Frage.'
+			);
+			await noViolations(page);
+			// the default yes/no labels follow the survey's language too
+			await choice(page, 'Ja').click();
+			await page.getByRole('button', { name: 'Weiter' }).click();
+			await page.waitForURL(url);
+			await expect(page.getByText('Seite 2 von 3').isVisible()).resolves.toBe(true);
+			await page.getByRole('button', { name: 'Zurück' }).click();
+			await page.waitForURL(url);
+			await expect(
+				page.getByText(/Ihre Antworten wurden um .* gespeichert\./).isVisible()
+			).resolves.toBe(true);
+			await expect(page.getByRole('button', { name: 'Weiter' }).isVisible()).resolves.toBe(true);
+			await noViolations(page);
+			await context.close();
+		}
+	);
+
+	it("shows an unknown link in the browser's language", async () => {
+		const context = await phoneContext(browser);
+		await context.setExtraHTTPHeaders({ 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.5' });
+		const page = await context.newPage();
+		await page.goto(`${app.url}/s/${'y'.repeat(43)}`);
+		expect(await heading(page)).toBe('Ce lien n’est pas valide');
+		await expect(page.locator('html').getAttribute('lang')).resolves.toBe('fr');
+		await noViolations(page);
 		await context.close();
 	});
 

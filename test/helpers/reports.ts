@@ -7,7 +7,7 @@ import { createCustomers, createOpenWave } from './fixtures';
 
 /**
  * A wave of the sample survey with one complete response per answer set, counted in the rollups
- * as a real submit would (results.onResponseCompleted). Returns the wave and its answers' ids.
+ * as a real submit would (results.onResponseCompleted, then the flush). Returns the wave and its answers' ids.
  */
 export async function seedWave(
 	db: Db,
@@ -56,6 +56,7 @@ export async function seedWave(
 			responseIds.push(r.id);
 		});
 	}
+	await results.flushRollups(db);
 	return { waveId: wave.waveId, responseIds };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as responses from '$lib/server/responses';
+import * as resultsDomain from '$lib/server/results';
 import type { Db } from '$lib/server/db';
 import { testDbKind, useTestDb } from '../helpers/db';
 import {
@@ -177,6 +178,24 @@ describe(`the respondent's survey on ${testDbKind}`, () => {
 		expect(await snapshot(ctx.db)).toEqual(before);
 		const view = await responses.view(ctx.db, await open(ctx.db, s.token));
 		expect(view.step).toBe('done');
+		// the submit judged the follow-up rule from what it had in hand; reading it all back from
+		// the database gives the same follow-up, word for word
+		const opened = await ctx.db
+			.selectFrom('follow_ups')
+			.select(['response_id', 'customer_id', 'wave_id', 'reason'])
+			.execute();
+		expect(opened).toHaveLength(1);
+		expect(opened[0].reason).toMatch(/Answered no|Low score|Detractor/);
+		await ctx.db.deleteFrom('follow_ups').execute();
+		await ctx.db
+			.transaction()
+			.execute((trx) => resultsDomain.followups.openIfRuleHolds(trx, opened[0].response_id));
+		expect(
+			await ctx.db
+				.selectFrom('follow_ups')
+				.select(['response_id', 'customer_id', 'wave_id', 'reason'])
+				.execute()
+		).toEqual(opened);
 	});
 
 	it('will not complete while a required answer is missing on an earlier page', async () => {
@@ -330,6 +349,7 @@ describe(`the respondent's survey on ${testDbKind}`, () => {
 			expect(results).toEqual(Array.from({ length: n }, () => ({ kind: 'done' })));
 			const rows = await ctx.db.selectFrom('responses').select(['status']).execute();
 			expect(rows).toEqual([{ status: 'complete' }]);
+			expect(await resultsDomain.flushRollups(ctx.db)).toBe(1);
 			const rolled = await ctx.db
 				.selectFrom('rollup_waves')
 				.select('responses')

@@ -6,6 +6,7 @@ import { submit } from '../helpers/results';
 import * as results from '$lib/server/results';
 import * as customers from '$lib/server/customers';
 import { json } from '$lib/server/db/json';
+import { runOnce } from '$lib/server/jobs';
 import type { Db } from '$lib/server/db';
 import type { Answers } from '$lib/survey/answers';
 
@@ -168,10 +169,65 @@ describe('rollups', () => {
 			answers: randomAnswers(rng(1))
 		});
 		await db.transaction().execute((trx) => results.onResponseCompleted(trx, id));
+		expect(await results.flushRollups(db)).toBe(0);
 		const w = await db.selectFrom('rollup_waves').selectAll().executeTakeFirstOrThrow();
 		expect(w.responses).toBe(1);
 		const fu = await db.selectFrom('follow_ups').select('id').execute();
 		expect(fu.length).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('rollup queue', () => {
+	it('folds queued responses in exactly once with concurrent flushes and a rebuild in between', async () => {
+		const db = ctx.db;
+		const s = await setup(db, 60);
+		const rand = rng(7);
+		for (const [i, c] of s.customerIds.entries())
+			await submit(db, {
+				version: s.version,
+				waveId: s.waves[i % 2],
+				customerId: c,
+				answers: randomAnswers(rand),
+				flush: false
+			});
+		// nothing is counted until the queue is flushed: the submit path locks no rollup row
+		expect((await snapshot(db)).waves).toEqual([]);
+		const queued = await db.selectFrom('rollup_pending').select('response_id').execute();
+		expect(queued).toHaveLength(60);
+		// a rebuild of one wave counts its queued responses itself; the flush must not add them again
+		await results.rebuild(db, s.waves[0]);
+		const flushed = await Promise.all([
+			results.flushRollups(db),
+			results.flushRollups(db),
+			results.flushRollups(db)
+		]);
+		expect(flushed.reduce((a, b) => a + b, 0)).toBe(60);
+		expect(await db.selectFrom('rollup_pending').select('response_id').execute()).toEqual([]);
+		expect(await rollupsAsScratch(db)).toEqual(await fromScratch(db));
+		expect((await snapshot(db)).waves).toEqual([
+			{ wave_id: s.waves[0], responses: 30 },
+			{ wave_id: s.waves[1], responses: 30 }
+		]);
+		// and the dashboard's response count follows
+		const counted = await sql<{
+			n: number;
+		}>`select coalesce(sum(responses), 0)::int as n from rollup_waves`.execute(db);
+		expect(counted.rows[0].n).toBe(60);
+	});
+
+	it('is flushed by a worker pass, so results appear without any request', async () => {
+		const db = ctx.db;
+		const s = await setup(db, 3);
+		for (const c of s.customerIds)
+			await submit(db, {
+				version: s.version,
+				waveId: s.waves[0],
+				customerId: c,
+				answers: randomAnswers(rng(c)),
+				flush: false
+			});
+		await runOnce(db, { only: ['rollups'] });
+		expect((await snapshot(db)).waves).toEqual([{ wave_id: s.waves[0], responses: 3 }]);
 	});
 });
 

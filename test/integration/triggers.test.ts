@@ -474,14 +474,14 @@ describe(`webhooks and follow-up assignment on ${testDbKind}`, () => {
 		const fid = await openFollowUp(db);
 		const f = await db
 			.selectFrom('follow_ups')
-			.select('response_id')
+			.select(['id', 'response_id'])
 			.where('id', '=', fid)
 			.executeTakeFirstOrThrow();
 		const now = new Date('2026-06-10T10:00:00Z');
 		for (let i = 0; i < 2; i++)
 			await db
 				.transaction()
-				.execute((trx) => assignment.afterResponseCompleted(trx, f.response_id, true, now));
+				.execute((trx) => assignment.afterResponseCompleted(trx, f.response_id, f.id, now));
 		const rows = await db
 			.selectFrom('webhook_deliveries')
 			.select(['webhook_id', 'event'])

@@ -10,6 +10,8 @@ export interface SurveyView {
 	others: Record<string, string>;
 	/** when the server last saved this response (ISO), null before the first save */
 	savedAt: string | null;
+	/** whether any answer of this response is saved (a started but unanswered one has none) */
+	answersSaved: boolean;
 	/** the respondent's locale, for dates and numbers */
 	locale: string;
 	closesAt: string | null;

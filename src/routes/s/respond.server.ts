@@ -1,7 +1,9 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import * as responses from '$lib/server/responses';
+import * as results from '$lib/server/results';
 import { formError, readForm } from '$lib/server/forms';
 import * as runtime from '$lib/server/runtime';
+import { negotiateLanguage, translator, type Translator } from '$lib/i18n/respondent';
 
 // The respondent routes' shared action glue (token links and public links behave alike).
 
@@ -17,6 +19,28 @@ export interface Refused {
 /** One shape for every refusal, so pages can read it without narrowing. */
 const refusedData = (d: Refused): Refused => d;
 
+/**
+ * The load data of a link that is not open (closed, unknown, rate-limited), in the survey's
+ * language when known, else the browser's (Accept-Language); sets the page's html lang.
+ */
+export function problemData(event: RequestEvent, access: Exclude<Access, { kind: 'open' }>) {
+	const language =
+		access.kind === 'closed'
+			? access.language
+			: negotiateLanguage(event.request.headers.get('accept-language'));
+	event.locals.lang = language;
+	return {
+		state: access.kind,
+		title: access.kind === 'closed' ? access.title : undefined,
+		retryAfterSeconds: access.kind === 'limited' ? access.retryAfterSeconds : undefined,
+		language
+	};
+}
+
+/** The page texts of an open link: its survey's language. */
+const textsOf = (access: Extract<Access, { kind: 'open' }>): Translator =>
+	translator(access.version.definition.language);
+
 function refused(access: Exclude<Access, { kind: 'open' }>) {
 	const status = access.kind === 'closed' ? 410 : access.kind === 'limited' ? 429 : 404;
 	return fail(status, refusedData({ problem: access.kind }));
@@ -25,6 +49,7 @@ function refused(access: Exclude<Access, { kind: 'open' }>) {
 /** Starts the response (the intro's Start button) and shows its first page. */
 export async function startAction(event: RequestEvent, access: Access, back: string) {
 	if (access.kind !== 'open') return refused(access);
+	const t = textsOf(access);
 	try {
 		await responses.start(runtime.db(), access.target, {
 			now: new Date(),
@@ -32,12 +57,7 @@ export async function startAction(event: RequestEvent, access: Access, back: str
 		});
 	} catch (e) {
 		if (e instanceof responses.RateLimitedError)
-			return fail(
-				429,
-				refusedData({
-					errors: formError('Too many answers came from your network. Please try again later.')
-				})
-			);
+			return fail(429, refusedData({ errors: formError(t('tooManyAnswers')) }));
 		throw e;
 	}
 	redirect(303, back);
@@ -53,14 +73,9 @@ export async function pageAction(
 	done = back
 ) {
 	if (access.kind !== 'open') return refused(access);
+	const t = textsOf(access);
 	const form = await readForm(event.request);
-	if (!form)
-		return fail(
-			400,
-			refusedData({
-				errors: formError('The form could not be read. Please try again.')
-			})
-		);
+	if (!form) return fail(400, refusedData({ errors: formError(t('formUnreadable')) }));
 	const opts = { now: new Date(), ip: event.getClientAddress() };
 	let outcome: responses.PostOutcome;
 	try {
@@ -70,19 +85,9 @@ export async function pageAction(
 				: await responses.post(runtime.db(), access, form, intent, opts);
 	} catch (e) {
 		if (e instanceof responses.TamperedFormError)
-			return fail(
-				400,
-				refusedData({
-					errors: formError(`${e.message} Please reload the page and try again.`)
-				})
-			);
+			return fail(400, refusedData({ errors: formError(`${t(e.code)} ${t('reloadPage')}`) }));
 		if (e instanceof responses.RateLimitedError)
-			return fail(
-				429,
-				refusedData({
-					errors: formError('Too many answers came from your network. Please try again later.')
-				})
-			);
+			return fail(429, refusedData({ errors: formError(t('tooManyAnswers')) }));
 		throw e;
 	}
 	if (outcome.kind === 'invalid') {
@@ -91,6 +96,9 @@ export async function pageAction(
 			if (k.startsWith('q.') && typeof v === 'string') posted.push([k, v]);
 		return fail(400, refusedData({ errors: outcome.errors, posted }));
 	}
-	if (outcome.kind === 'done') redirect(303, done);
+	if (outcome.kind === 'done') {
+		results.nudgeRollups(runtime.db());
+		redirect(303, done);
+	}
 	redirect(303, outcome.appeared ? `${back}?more=1` : back);
 }

@@ -66,24 +66,27 @@ export async function onFollowUpOpened(
 	followUpId: number,
 	now: Date
 ): Promise<number | null> {
-	const f = await trx
-		.selectFrom('follow_ups')
-		.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')
-		.leftJoin('customers', 'customers.id', 'follow_ups.customer_id')
-		.select([
-			'follow_ups.id',
-			'follow_ups.assignee_id',
-			'follow_ups.reason',
-			'follow_ups.survey_id',
-			'surveys.title',
-			'customers.name as customer_name',
-			'customers.email as customer_email',
-			'customers.external_id'
-		])
-		.where('follow_ups.id', '=', followUpId)
-		.executeTakeFirst();
+	// both at once: pipelined on the transaction's connection
+	const [f, rule] = await Promise.all([
+		trx
+			.selectFrom('follow_ups')
+			.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')
+			.leftJoin('customers', 'customers.id', 'follow_ups.customer_id')
+			.select([
+				'follow_ups.id',
+				'follow_ups.assignee_id',
+				'follow_ups.reason',
+				'follow_ups.survey_id',
+				'surveys.title',
+				'customers.name as customer_name',
+				'customers.email as customer_email',
+				'customers.external_id'
+			])
+			.where('follow_ups.id', '=', followUpId)
+			.executeTakeFirst(),
+		getRule(trx)
+	]);
 	if (!f) return null;
-	const rule = await getRule(trx);
 	let assignee = f.assignee_id;
 	if (assignee === null && rule.mode !== 'none') {
 		assignee =
@@ -145,17 +148,12 @@ export async function onFollowUpOpened(
 export async function afterResponseCompleted(
 	trx: Trx,
 	responseId: number,
-	followUpOpened: boolean,
+	/** the follow-up the completion opened, if any */
+	followUpId: number | null,
 	now: Date
 ): Promise<void> {
 	await webhooks.responseCompleted(trx, responseId, now);
-	if (!followUpOpened) return;
-	const f = await trx
-		.selectFrom('follow_ups')
-		.select('id')
-		.where('response_id', '=', responseId)
-		.executeTakeFirst();
-	if (f) await onFollowUpOpened(trx, f.id, now);
+	if (followUpId !== null) await onFollowUpOpened(trx, followUpId, now);
 }
 
 /** Users who can own follow-ups (not disabled), for the rule form. */

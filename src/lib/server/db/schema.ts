@@ -400,6 +400,13 @@ export interface RollupResponsesTable {
 	wave_id: number;
 }
 
+/** 0011: completed responses waiting to be folded into the rollups. */
+export interface RollupPendingTable {
+	response_id: number;
+	wave_id: number;
+	queued_at: Generated<Date>;
+}
+
 /** 0006: a team's own tag for free-text answers, per survey. */
 export interface CommentTagsTable {
 	id: Id;
@@ -590,6 +597,7 @@ export interface Database {
 	rollup_questions: RollupQuestionsTable;
 	rollup_waves: RollupWavesTable;
 	rollup_responses: RollupResponsesTable;
+	rollup_pending: RollupPendingTable;
 	comment_tags: CommentTagsTable;
 	answer_tags: AnswerTagsTable;
 	report_subscriptions: ReportSubscriptionsTable;

@@ -8,6 +8,7 @@ import * as triggers from '../triggers';
 import * as webhooks from '../webhooks';
 import { imports } from '../customers';
 import * as reports from '../reports';
+import * as results from '../results';
 
 export interface Task {
 	name: string;
@@ -17,6 +18,8 @@ export interface Task {
 
 // The worker's tasks, in the order one pass runs them. Domains add theirs here.
 export const tasks: Task[] = [
+	// results (issue 8): fold queued responses into the rollups first, so digests see them
+	{ name: 'rollups', run: async (db) => void (await results.flushRollups(db)) },
 	{
 		name: 'housekeeping',
 		async run(db, clock) {

@@ -17,6 +17,8 @@ export const PUBLIC_START_LIMIT = { max: 20, windowSeconds: 3600 };
 export interface Target {
 	surveyId: number;
 	surveyKind: 'periodic' | 'transactional';
+	/** the survey's stored follow-up rule, when read with the link (saves a look-up on submit) */
+	followUpRule?: unknown;
 	versionId: number;
 	invitationId: number | null;
 	waveId: number | null;
@@ -75,7 +77,17 @@ export async function findResponse(
 			? q.where('invitation_id', '=', where.invitationId)
 			: q.where('survey_id', '=', where.surveyId).where('browser_key', '=', where.browserKey);
 	const row = await q.executeTakeFirst();
-	if (!row) return null;
+	return row ? toState(row) : null;
+}
+
+function toState(row: {
+	id: number;
+	status: 'partial' | 'complete';
+	current_section: number;
+	version_id: number;
+	updated_at: Date;
+	completed_at: Date | null;
+}): ResponseState {
 	return {
 		id: row.id,
 		status: row.status,
@@ -96,19 +108,17 @@ export async function byToken(
 	token: string,
 	opts: { ip: string; now: Date; markOpened?: boolean }
 ): Promise<Access> {
-	const over = await limited(db, opts.ip, opts.now);
+	// both at once (a limited IP learns nothing from the look-up: its answer is not used)
+	const [over, inv] = await Promise.all([
+		limited(db, opts.ip, opts.now),
+		findInvitationByToken(db, token)
+	]);
 	if (over) return over;
-	const inv = await findInvitationByToken(db, token);
 	if (!inv || inv.customerErased || inv.versionId === null)
 		return probeFailed(db, opts.ip, opts.now);
-	const version = await loadPublished(db, inv.versionId);
-	const survey = await db
-		.selectFrom('surveys')
-		.select(['kind'])
-		.where('id', '=', inv.surveyId)
-		.executeTakeFirst();
-	if (!version || !survey) return probeFailed(db, opts.ip, opts.now);
-	const response = await findResponse(db, { invitationId: inv.invitationId });
+	const version = await loadPublished(db, inv.versionId, inv.version ?? undefined);
+	if (!version) return probeFailed(db, opts.ip, opts.now);
+	const response = inv.response && toState(inv.response);
 	const closed =
 		inv.waveStatus === 'closed' ||
 		(inv.closesAt !== null && inv.closesAt.getTime() <= opts.now.getTime());
@@ -131,7 +141,8 @@ export async function byToken(
 		response,
 		target: {
 			surveyId: inv.surveyId,
-			surveyKind: survey.kind,
+			surveyKind: inv.surveyKind,
+			followUpRule: inv.followUpRule,
 			versionId: version.id,
 			invitationId: inv.invitationId,
 			waveId: inv.waveId,

@@ -31,11 +31,17 @@ export async function view(db: Db, access: OpenAccess): Promise<SurveyView> {
 		answers: {},
 		others: {},
 		savedAt: null,
+		answersSaved: false,
 		section: 0
 	};
 	if (!response) return { ...base, step: 'intro' };
 	if (response.status === 'complete')
-		return { ...base, step: 'done', savedAt: response.updatedAt.toISOString() };
+		return {
+			...base,
+			step: 'done',
+			savedAt: response.updatedAt.toISOString(),
+			answersSaved: true
+		};
 	const saved = await loadAnswers(db, version, response.id);
 	const shown = visibleSections(def, saved.answers);
 	// resume where the respondent stopped (or at the next page that still shows)
@@ -48,7 +54,8 @@ export async function view(db: Db, access: OpenAccess): Promise<SurveyView> {
 		section,
 		answers: saved.answers,
 		others: saved.others,
-		savedAt: response.updatedAt.toISOString()
+		savedAt: response.updatedAt.toISOString(),
+		answersSaved: Object.keys(saved.answers).length > 0
 	};
 }
 
@@ -76,8 +83,12 @@ export async function post(
 	const entries = [...form.entries()];
 	// a tampered post is refused before anything is written
 	readPosted(access.version, Number.isInteger(section) ? section : -1, entries);
+	// an invitation's first post starts its response inside the save transaction
 	const responseId =
-		access.response?.id ?? (await start(db, access.target, { now: opts.now, ip: opts.ip }));
+		access.response?.id ??
+		(access.target.invitationId !== null
+			? null
+			: await start(db, access.target, { now: opts.now, ip: opts.ip }));
 	const shownRaw = form.get('shown');
 	const shown = typeof shownRaw === 'string' ? shownRaw.split(',').filter(Boolean) : null;
 	const r = await savePage(db, {
@@ -151,7 +162,15 @@ export async function answerView(
 	const answers: Answers = { ...saved.answers };
 	if (first && v !== null && v.length <= 100) {
 		const read = readPage([first], [[fieldName(first.id), v]]);
-		const checked = validateAnswers([first], read.answers, {}, { enforceRequired: false });
+		const checked = validateAnswers(
+			[first],
+			read.answers,
+			{},
+			{
+				enforceRequired: false,
+				language: def.language
+			}
+		);
 		if (checked.ok && checked.answers[first.id] !== undefined)
 			answers[first.id] = checked.answers[first.id];
 	}

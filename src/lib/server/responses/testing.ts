@@ -109,10 +109,13 @@ export async function seedInvitation(
 		/** a one-question survey (the sample's first page), kind transactional */
 		transactional?: boolean;
 		definition?: DefinitionInput;
+		/** the survey's language code (the sample's texts stay as they are) */
+		language?: string;
 	} = {}
 ): Promise<{ token: string; surveyId: number; invitationId: number }> {
 	const sample = sampleSurvey();
 	if (opts.transactional) sample.sections = sample.sections.slice(0, 1);
+	if (opts.language) sample.language = opts.language;
 	const definition = definitionSchema.parse(opts.definition ?? sample);
 	return db.transaction().execute(async (trx) => {
 		const survey = await trx

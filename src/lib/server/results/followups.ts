@@ -20,7 +20,8 @@ export class FollowUpNotFoundError extends Error {
 	}
 }
 
-interface RuleRow {
+/** An answer row with its question, as the follow-up rule reads it. */
+export interface RuleRow {
 	lineage: string;
 	type: string;
 	prompt: string;
@@ -63,8 +64,34 @@ export function parseRule(stored: unknown): Logic | null {
 	return parsed.success ? parsed.data : null;
 }
 
-/** Opens a follow-up for a complete response that meets its survey's rule. Idempotent. */
-export async function openIfRuleHolds(trx: Trx, responseId: number): Promise<boolean> {
+interface RuleVerdict {
+	surveyId: number;
+	waveId: number | null;
+	customerId: number | null;
+	/** why the response needs a follow-up; empty when the rule does not hold */
+	reasons: string[];
+}
+
+/**
+ * What the submitting code knows already of a response it just completed, so the rule needs no
+ * look-up: the survey's stored rule and the answer rows in question order.
+ */
+export interface KnownResponse {
+	surveyId: number;
+	waveId: number | null;
+	customerId: number | null;
+	anonymous: boolean;
+	followUpRule: unknown;
+	rows: RuleRow[];
+}
+
+/** Evaluates the survey's follow-up rule on a complete response (null: not complete). */
+async function ruleVerdict(
+	trx: Trx,
+	responseId: number,
+	known?: KnownResponse
+): Promise<RuleVerdict | null> {
+	if (known) return verdictOf(known.followUpRule, known.rows, known);
 	const response = await trx
 		.selectFrom('responses')
 		.innerJoin('surveys', 'surveys.id', 'responses.survey_id')
@@ -78,7 +105,7 @@ export async function openIfRuleHolds(trx: Trx, responseId: number): Promise<boo
 		])
 		.where('responses.id', '=', responseId)
 		.executeTakeFirst();
-	if (!response || response.status !== 'complete') return false;
+	if (!response || response.status !== 'complete') return null;
 	const rows = await trx
 		.selectFrom('answers as a')
 		.innerJoin('questions as q', 'q.id', 'a.question_id')
@@ -95,34 +122,133 @@ export async function openIfRuleHolds(trx: Trx, responseId: number): Promise<boo
 		.where('a.response_id', '=', responseId)
 		.orderBy('q.position')
 		.execute();
-	const rule = parseRule(response.follow_up_rule);
-	let reasons: string[];
+	return verdictOf(response.follow_up_rule, rows, {
+		surveyId: response.survey_id,
+		waveId: response.wave_id,
+		customerId: response.customer_id,
+		anonymous: response.anonymous
+	});
+}
+
+function verdictOf(
+	stored: unknown,
+	rows: RuleRow[],
+	response: {
+		surveyId: number;
+		waveId: number | null;
+		customerId: number | null;
+		anonymous: boolean;
+	}
+): RuleVerdict {
+	const rule = parseRule(stored);
+	let reasons: string[] = [];
 	if (rule) {
 		const answers = answersFromRows(rows);
-		if (!logicHolds(rule, answers)) return false;
-		const prompts = new Map(rows.map((r) => [r.lineage, r.prompt]));
-		reasons = [
-			`Met the follow-up rule: ${rule.conditions
-				.map((c) => `“${short(prompts.get(c.question) ?? 'a question')}”`)
-				.join(rule.mode === 'any' ? ' or ' : ' and ')}`
-		];
-	} else {
-		reasons = defaultRuleReasons(rows);
-		if (reasons.length === 0) return false;
-	}
+		if (logicHolds(rule, answers)) {
+			const prompts = new Map(rows.map((r) => [r.lineage, r.prompt]));
+			reasons = [
+				`Met the follow-up rule: ${rule.conditions
+					.map((c) => `“${short(prompts.get(c.question) ?? 'a question')}”`)
+					.join(rule.mode === 'any' ? ' or ' : ' and ')}`
+			];
+		}
+	} else reasons = defaultRuleReasons(rows);
+	return {
+		surveyId: response.surveyId,
+		waveId: response.waveId,
+		customerId: response.anonymous ? null : response.customerId,
+		reasons
+	};
+}
+
+const reasonText = (reasons: string[]) => reasons.slice(0, 5).join('; ');
+
+/**
+ * Opens a follow-up for a complete response that meets its survey's rule. Idempotent: returns the
+ * id of the follow-up it opened, or null (the rule does not hold, or one was opened before).
+ */
+export async function openIfRuleHolds(
+	trx: Trx,
+	responseId: number,
+	known?: KnownResponse
+): Promise<number | null> {
+	const verdict = await ruleVerdict(trx, responseId, known);
+	if (!verdict || verdict.reasons.length === 0) return null;
 	const inserted = await trx
 		.insertInto('follow_ups')
 		.values({
 			response_id: responseId,
-			survey_id: response.survey_id,
-			wave_id: response.wave_id,
-			customer_id: response.anonymous ? null : response.customer_id,
-			reason: reasons.slice(0, 5).join('; ')
+			survey_id: verdict.surveyId,
+			wave_id: verdict.waveId,
+			customer_id: verdict.customerId,
+			reason: reasonText(verdict.reasons)
 		})
 		.onConflict((oc) => oc.column('response_id').doNothing())
 		.returning('id')
 		.executeTakeFirst();
-	return !!inserted;
+	return inserted?.id ?? null;
+}
+
+/** The note of a follow-up closed because the customer changed the answer that opened it. */
+export const ANSWER_CHANGED_NOTE =
+	'Resolved automatically: the answer was changed by the customer.';
+
+export type FollowUpChange =
+	{ kind: 'opened' | 'reopened' | 'closed'; followUpId: number } | { kind: 'unchanged' };
+
+/**
+ * After the customer changed a complete response's answers (the one-question page, while the
+ * wave is open): a follow-up that an earlier answer opened is resolved with ANSWER_CHANGED_NOTE
+ * when the rule no longer holds and nobody on the team has acted on it yet (still open, no note;
+ * an automatic assignment does not count); one resolved that way opens again when the rule holds
+ * again; and one is opened when the rule newly holds. Idempotent; the caller holds the response's
+ * row lock.
+ */
+export async function reconcileAfterChange(
+	trx: Trx,
+	responseId: number,
+	now: Date
+): Promise<FollowUpChange> {
+	const verdict = await ruleVerdict(trx, responseId);
+	if (!verdict) return { kind: 'unchanged' };
+	const existing = await trx
+		.selectFrom('follow_ups')
+		.select(['id', 'status', 'note'])
+		.where('response_id', '=', responseId)
+		.forUpdate()
+		.executeTakeFirst();
+	const untouched = existing?.status === 'open' && existing.note === '';
+	if (verdict.reasons.length === 0) {
+		if (!existing || !untouched) return { kind: 'unchanged' };
+		await trx
+			.updateTable('follow_ups')
+			.set({ status: 'resolved', note: ANSWER_CHANGED_NOTE, resolved_at: now, updated_at: now })
+			.where('id', '=', existing.id)
+			.execute();
+		return { kind: 'closed', followUpId: existing.id };
+	}
+	const reason = reasonText(verdict.reasons);
+	if (!existing) {
+		const opened = await openIfRuleHolds(trx, responseId);
+		return opened !== null ? { kind: 'opened', followUpId: opened } : { kind: 'unchanged' };
+	}
+	if (existing.status === 'resolved' && existing.note === ANSWER_CHANGED_NOTE) {
+		await trx
+			.updateTable('follow_ups')
+			.set({ status: 'open', note: '', resolved_at: null, reason, updated_at: now })
+			.where('id', '=', existing.id)
+			.execute();
+		return { kind: 'reopened', followUpId: existing.id };
+	}
+	// still waiting for the team: the reason follows the current answer
+	if (untouched)
+		await trx
+			.updateTable('follow_ups')
+			.set({ reason })
+			.where('id', '=', existing.id)
+			.where('reason', '<>', reason)
+			.execute();
+	return { kind: 'unchanged' };
 }
 
 export interface FollowUp {

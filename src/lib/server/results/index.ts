@@ -1,9 +1,16 @@
 import type { Trx } from '../db';
-import { addResponse } from './rollups';
-import { openIfRuleHolds } from './followups';
+import { enqueue } from './rollups';
+import { openIfRuleHolds, type KnownResponse } from './followups';
 import * as assignment from '../assignment';
+import * as webhooks from '../webhooks';
 
-export { rebuild, rebuildForCustomer, rebuildSurvey, addResponse } from './rollups';
+export {
+	rebuild,
+	rebuildForCustomer,
+	rebuildSurvey,
+	flush as flushRollups,
+	nudge as nudgeRollups
+} from './rollups';
 export {
 	dashboard,
 	surveysWithResults,
@@ -35,18 +42,32 @@ export { UnknownSegmentError, narrows } from './filters';
 export { dashboardView, type DashboardView } from './view';
 export * as comments from './comments';
 export * as followups from './followups';
+export type { KnownResponse, RuleRow } from './followups';
 export * as exporter from './export';
 
 /**
  * Called by the responses domain inside the transaction that marks a response complete:
- * updates the rollups and opens a follow-up when an answer meets the survey's rule.
- * Safe to call twice for one response (the second call changes nothing).
+ * queues the response for the rollups (folded in by flushRollups a moment later) and opens a
+ * follow-up when an answer meets the survey's rule. Safe to call twice for one response.
  */
-export async function onResponseCompleted(trx: Trx, responseId: number): Promise<void> {
-	const opened = await openIfRuleHolds(trx, responseId);
-	// issue 10: webhooks out, follow-up assignment and the owner's e-mail (idempotent too)
-	await assignment.afterResponseCompleted(trx, responseId, opened, new Date());
-	// Last: the rollup rows are shared by every submit of the wave, and their row locks are held
-	// until commit, so updating them at the end keeps concurrent submits from queueing (P1).
-	await addResponse(trx, responseId);
+export async function onResponseCompleted(
+	trx: Trx,
+	responseId: number,
+	/** what the caller knows of the response already (saves the rule's look-ups) */
+	known?: KnownResponse
+): Promise<void> {
+	// The three steps are independent, so their statements go out together (postgres.js pipelines
+	// concurrent queries on the transaction's connection): fewer round trips on the submit path.
+	await Promise.all([
+		(async () => {
+			const followUpId = await openIfRuleHolds(trx, responseId, known);
+			// issue 10: webhooks out, follow-up assignment and the owner's e-mail (idempotent too)
+			await assignment.afterResponseCompleted(trx, responseId, followUpId, new Date());
+		})(),
+		// read once per transaction; asked now, it shares the round trip of the follow-up's insert
+		webhooks.subscribed(trx, 'response.completed'),
+		// The rollup rows are shared by every submit of a wave: updating them here would serialize
+		// concurrent submits on their row locks (P1), so the response is only queued.
+		enqueue(trx, responseId)
+	]);
 }

@@ -1,11 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { DbOrTrx, Trx } from '../db';
+import type { Db, DbOrTrx, Trx } from '../db';
 
 // Rollups: per wave × question × item × value counts and exact (numeric) score sums, per wave ×
-// topic respondent-level sums, and respondents per question. Updated in the submit transaction;
+// topic respondent-level sums, and respondents per question. The submit transaction only queues
+// the response (rollup_pending, a row of its own: no shared row is locked on the submit path);
+// flush() folds queued responses into the rollups in batches, a few hundred milliseconds later
+// (nudged by the instance that took the submit, and by every worker pass as the backstop).
 // rebuild() recomputes a wave from its answers (after edits or erasure) and gives the same numbers.
 
-/** Advisory lock class: submits take it shared per wave, rebuild takes it exclusively. */
+/** Advisory lock class: flushes take it shared per wave, rebuild takes it exclusively. */
 const LOCK_CLASS = 80611;
 
 /** Whether an answer row is in the top two boxes of its scale (or yes, a promoter, score ≥ 75). */
@@ -20,20 +23,23 @@ export const top2Sql: RawBuilder<boolean> = sql<boolean>`(case q.type
 
 /**
  * Answers of complete responses matching `where` (a predicate on a, r, q) rolled into rollups, in
- * one statement (one round trip while the shared rollup rows are locked); with `wave` the wave's
- * response count is bumped in the same statement.
+ * one statement (one round trip while the shared rollup rows are locked); with `counted` the
+ * response counts of those responses' waves are bumped in the same statement.
  */
 async function addAnswers(
 	db: DbOrTrx,
 	where: RawBuilder<unknown>,
-	wave?: { waveId: number; surveyId: number }
+	counted?: number[]
 ): Promise<void> {
-	const bump = wave
+	const bump = counted?.length
 		? sql`, bump as (
 		insert into rollup_waves (wave_id, survey_id, responses)
-		values (${wave.waveId}::int, ${wave.surveyId}::int, 1)
+		select r.wave_id, r.survey_id, count(*)::int from responses r
+		where r.id in (${sql.join(counted)})
+		group by r.wave_id, r.survey_id
+		order by r.wave_id
 		on conflict (wave_id) do update set
-			responses = rollup_waves.responses + 1, updated_at = ${new Date()}
+			responses = rollup_waves.responses + excluded.responses, updated_at = ${new Date()}
 		returning 1)`
 		: sql``;
 	await sql`
@@ -94,29 +100,84 @@ async function addAnswers(
 }
 
 /**
- * Adds one complete response to its wave's rollups, once (a second call is a no-op). Runs inside
- * the caller's transaction. Returns whether it was added.
+ * Queues a completed response for the rollups; runs inside the transaction that completes it.
+ * Idempotent: a second call, or a response already counted, changes nothing.
  */
-export async function addResponse(trx: Trx, responseId: number): Promise<boolean> {
-	const r = await trx
-		.selectFrom('responses')
-		.select(['wave_id', 'survey_id', 'status'])
-		.where('id', '=', responseId)
-		.executeTakeFirst();
-	if (!r || r.status !== 'complete' || r.wave_id === null) return false;
-	await sql`select pg_advisory_xact_lock_shared(${LOCK_CLASS}, ${r.wave_id}::int)`.execute(trx);
-	const claimed = await trx
-		.insertInto('rollup_responses')
-		.values({ response_id: responseId, wave_id: r.wave_id })
-		.onConflict((oc) => oc.column('response_id').doNothing())
-		.returning('response_id')
-		.executeTakeFirst();
-	if (!claimed) return false;
-	await addAnswers(trx, sql`a.response_id = ${responseId}::int`, {
-		waveId: r.wave_id,
-		surveyId: r.survey_id
+export async function enqueue(trx: Trx, responseId: number): Promise<void> {
+	await sql`insert into rollup_pending (response_id, wave_id)
+		select r.id, r.wave_id from responses r
+		where r.id = ${responseId}::int and r.status = 'complete' and r.wave_id is not null
+			and not exists (select 1 from rollup_responses rr where rr.response_id = r.id)
+		on conflict (response_id) do nothing`.execute(trx);
+}
+
+/** Most queued responses one flush transaction folds in. */
+export const FLUSH_BATCH = 500;
+
+/**
+ * Folds up to `limit` queued responses into the rollups in one transaction and returns how many
+ * it took off the queue. Safe with any number of concurrent callers (instances): each claims its
+ * queue rows with SKIP LOCKED, and rollup_responses counts every response at most once.
+ */
+export async function flushBatch(db: DbOrTrx, limit = FLUSH_BATCH): Promise<number> {
+	return inTransaction(db, async (trx) => {
+		const taken = await sql<{ response_id: number; wave_id: number }>`
+			delete from rollup_pending where response_id in (
+				select response_id from rollup_pending order by response_id
+				limit ${limit}::int for update skip locked)
+			returning response_id, wave_id`.execute(trx);
+		if (taken.rows.length === 0) return 0;
+		const waves = [...new Set(taken.rows.map((r) => r.wave_id))].sort((a, b) => a - b);
+		for (const w of waves)
+			await sql`select pg_advisory_xact_lock_shared(${LOCK_CLASS}, ${w}::int)`.execute(trx);
+		const ids = taken.rows.map((r) => r.response_id);
+		const claimed = await sql<{ response_id: number }>`
+			insert into rollup_responses (response_id, wave_id)
+			select r.id, r.wave_id from responses r
+			where r.id in (${sql.join(ids)}) and r.status = 'complete' and r.wave_id is not null
+			order by r.id
+			on conflict (response_id) do nothing
+			returning response_id`.execute(trx);
+		const counted = claimed.rows.map((r) => r.response_id);
+		if (counted.length)
+			await addAnswers(trx, sql`a.response_id in (${sql.join(counted)})`, counted);
+		return taken.rows.length;
 	});
-	return true;
+}
+
+/** Flushes until the queue is empty (or `maxBatches` batches ran); returns responses folded in. */
+export async function flush(db: DbOrTrx, maxBatches = 100): Promise<number> {
+	let total = 0;
+	for (let i = 0; i < maxBatches; i++) {
+		const n = await flushBatch(db);
+		total += n;
+		if (n < FLUSH_BATCH) break;
+	}
+	return total;
+}
+
+let nudged = false;
+let flushing: Promise<void> = Promise.resolve();
+
+/**
+ * Asks this instance to flush the queue shortly (after a submit): the nudges of many concurrent
+ * submits make one flush, so each batch transaction locks the shared rollup rows once. A nudge lost
+ * in a crash is made good by the worker's next pass.
+ */
+export function nudge(db: Db, delayMs = 200): void {
+	if (nudged) return;
+	nudged = true;
+	const timer = setTimeout(() => {
+		flushing = flushing.then(async () => {
+			nudged = false;
+			try {
+				await flush(db);
+			} catch (e) {
+				console.error('[rollups] flush failed (the worker retries):', e);
+			}
+		});
+	}, delayMs);
+	timer.unref?.();
 }
 
 async function inTransaction<T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>): Promise<T> {

@@ -24,18 +24,30 @@ export interface PublishedVersion {
 const CACHE_SIZE = 64;
 const cache = new Map<string, PublishedVersion>();
 
+/** What identifies a version in the cache, and whether it is published. */
+export interface VersionMeta {
+	id: number;
+	survey_id: number;
+	number: number;
+	published_at: Date | null;
+	status: string;
+}
+
 /** Loads a published (immutable) version with its question ids; undefined if not published. */
 export async function loadPublished(
 	db: DbOrTrx,
-	versionId: number
+	versionId: number,
+	/** the version's row when the caller read it already (joined into its own query) */
+	known?: VersionMeta
 ): Promise<PublishedVersion | undefined> {
-	const meta = await db
-		.selectFrom('survey_versions')
-		.select(['id', 'survey_id', 'number', 'published_at'])
-		.where('id', '=', versionId)
-		.where('status', '=', 'published')
-		.executeTakeFirst();
-	if (!meta) return undefined;
+	const meta =
+		known ??
+		(await db
+			.selectFrom('survey_versions')
+			.select(['id', 'survey_id', 'number', 'published_at', 'status'])
+			.where('id', '=', versionId)
+			.executeTakeFirst());
+	if (!meta || meta.id !== versionId || meta.status !== 'published') return undefined;
 	const key = `${meta.id}:${meta.survey_id}:${meta.number}:${meta.published_at?.getTime() ?? ''}`;
 	const hit = cache.get(key);
 	if (hit) {

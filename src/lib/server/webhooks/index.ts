@@ -14,7 +14,7 @@ import { enqueue } from './queue';
 export { sign, verify, SIGNATURE_HEADER } from './sign';
 export { assertSafeUrl, isPrivateAddress, UnsafeUrlError } from './ssrf';
 export { responseCompleted, followUpOpened } from './payloads';
-export { enqueue } from './queue';
+export { enqueue, subscribed } from './queue';
 
 // Webhooks out: a delivery row per (event, webhook) written in the transaction that caused it,
 // delivered by a worker task that claims rows with FOR UPDATE SKIP LOCKED and retries with

@@ -2,16 +2,27 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../db';
 import type { WebhookEvent } from '$lib/schemas/triggers';
 
+// Events with an active subscriber, read once per transaction (a submit asks for two events).
+const perTransaction = new WeakMap<object, Promise<Set<string>>>();
+
+async function subscribedEvents(db: DbOrTrx): Promise<Set<string>> {
+	const rows = await db
+		.selectFrom('webhooks')
+		.select(sql<string>`jsonb_array_elements_text(events)`.as('event'))
+		.where('active', '=', true)
+		.execute();
+	return new Set(rows.map((r) => r.event));
+}
+
 /** Whether any active webhook subscribes to the event (payloads are only built when one does). */
 export async function subscribed(db: DbOrTrx, event: WebhookEvent): Promise<boolean> {
-	const row = await db
-		.selectFrom('webhooks')
-		.select('id')
-		.where('active', '=', true)
-		.where(sql<boolean>`events @> ${JSON.stringify([event])}::text::jsonb`)
-		.limit(1)
-		.executeTakeFirst();
-	return row !== undefined;
+	if (!db.isTransaction) return (await subscribedEvents(db)).has(event);
+	let events = perTransaction.get(db);
+	if (!events) {
+		events = subscribedEvents(db);
+		perTransaction.set(db, events);
+	}
+	return (await events).has(event);
 }
 
 /** Queues one event for every active webhook subscribed to it (call inside the causing transaction). */

@@ -1,7 +1,7 @@
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import * as responses from '$lib/server/responses';
 import * as runtime from '$lib/server/runtime';
-import { pageAction, startAction } from '../respond.server';
+import { pageAction, problemData, startAction } from '../respond.server';
 
 const access = (event: RequestEvent, markOpened = false) =>
 	responses.byToken(runtime.db(), event.params.token, {
@@ -13,13 +13,7 @@ const access = (event: RequestEvent, markOpened = false) =>
 export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex' });
 	const a = await access(event, true);
-	if (a.kind === 'closed') event.locals.lang = a.language;
-	if (a.kind !== 'open')
-		return {
-			state: a.kind,
-			title: a.kind === 'closed' ? a.title : undefined,
-			retryAfterSeconds: a.kind === 'limited' ? a.retryAfterSeconds : undefined
-		};
+	if (a.kind !== 'open') return problemData(event, a);
 	event.locals.lang = a.version.definition.language;
 	return { state: 'open' as const, view: await responses.view(runtime.db(), a) };
 };

@@ -12,5 +12,9 @@ export const POST: RequestHandler = async (event) => {
 	const closed = event.url.searchParams.get('closed') === '1';
 	const publicEnabled = event.url.searchParams.get('public') === '1';
 	const transactional = event.url.searchParams.get('kind') === 'transactional';
-	return json(await seedInvitation(runtime.db(), { closed, publicEnabled, transactional }));
+	const lang = event.url.searchParams.get('lang') ?? undefined;
+	const language = lang && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(lang) ? lang : undefined;
+	return json(
+		await seedInvitation(runtime.db(), { closed, publicEnabled, transactional, language })
+	);
 };

@@ -2,7 +2,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import * as responses from '$lib/server/responses';
 import { randomToken } from '$lib/server/crypto';
 import * as runtime from '$lib/server/runtime';
-import { pageAction, startAction } from '../../respond.server';
+import { pageAction, problemData, startAction } from '../../respond.server';
 
 // A public link (no token) for a survey with public_enabled: anonymous responses, one per
 // browser (a random cookie, kept as responses.browser_key), new responses rate-limited per IP.
@@ -45,13 +45,7 @@ function safeLocale(tag: string): string {
 export const load: PageServerLoad = async (event) => {
 	event.setHeaders({ 'cache-control': 'private, no-store' });
 	const a = await access(event, false);
-	if (a.kind === 'closed') event.locals.lang = a.language;
-	if (a.kind !== 'open')
-		return {
-			state: a.kind,
-			title: a.kind === 'closed' ? a.title : undefined,
-			retryAfterSeconds: a.kind === 'limited' ? a.retryAfterSeconds : undefined
-		};
+	if (a.kind !== 'open') return problemData(event, a);
 	event.locals.lang = a.version.definition.language;
 	return { state: 'open' as const, view: await responses.view(runtime.db(), a) };
 };
