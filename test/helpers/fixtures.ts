@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Db } from '$lib/server/db';
 import { json } from '$lib/server/db/json';
 import { randomToken, sha256 } from '$lib/server/crypto';
 import { definitionSchema, type DefinitionInput } from '$lib/schemas/survey';
+import { sampleSurvey } from '$lib/server/responses/testing';
 import {
 	loadPublished,
 	projectQuestions,
@@ -20,98 +20,11 @@ export const Q = {
 	comment: '00000000-0000-4000-8000-000000000007'
 } as const;
 
-/** A three-page survey with several types, topics and one logic rule ("if not satisfied, ask why"). */
-export function sampleDefinition(): DefinitionInput {
-	return {
-		title: 'Sample quarterly survey',
-		language: 'en',
-		intro: 'Tell us how we are doing.',
-		thankYou: 'Thank you!',
-		cta: { label: 'Shop again', url: 'https://shop.example.com' },
-		sections: [
-			{
-				id: randomUUID(),
-				title: 'Your order',
-				questions: [
-					{
-						id: Q.satisfied,
-						type: 'yesno',
-						prompt: 'Were you satisfied with the whole process?',
-						required: true,
-						topic: 'service',
-						scored: true
-					},
-					{
-						id: Q.whatWrong,
-						type: 'long_text',
-						prompt: 'What went wrong?',
-						topic: 'service',
-						logic: {
-							mode: 'all',
-							conditions: [{ question: Q.satisfied, op: 'equals', value: false }]
-						}
-					}
-				]
-			},
-			{
-				id: randomUUID(),
-				title: 'Value and delivery',
-				questions: [
-					{
-						id: Q.value,
-						type: 'likert',
-						prompt: 'Our prices are fair for what you get.',
-						points: 5,
-						labels: ['Strongly disagree', 'Disagree', 'Neutral', 'Agree', 'Strongly agree'],
-						required: true,
-						topic: 'value-for-money',
-						scored: true
-					},
-					{
-						id: Q.delivery,
-						type: 'matrix',
-						prompt: 'How do you rate our delivery?',
-						points: 5,
-						labels: ['Very poor', 'Poor', 'Fair', 'Good', 'Very good'],
-						items: [
-							{ key: 'speed', label: 'Speed' },
-							{ key: 'packaging', label: 'Packaging' }
-						],
-						topic: 'shipping-delivery',
-						scored: true
-					}
-				]
-			},
-			{
-				id: randomUUID(),
-				title: 'Overall',
-				questions: [
-					{
-						id: Q.nps,
-						type: 'nps',
-						prompt: 'How likely are you to recommend us to a friend?',
-						required: true,
-						topic: 'brand-attachment',
-						scored: true
-					},
-					{
-						id: Q.payment,
-						type: 'multiple',
-						prompt: 'Which payment options would you like?',
-						options: [
-							{ value: 'card', label: 'Card' },
-							{ value: 'invoice', label: 'Invoice' },
-							{ value: 'paypal', label: 'PayPal' }
-						],
-						other: true,
-						topic: 'payment-options'
-					},
-					{ id: Q.comment, type: 'short_text', prompt: 'Anything else?', maxLength: 200 }
-				]
-			}
-		]
-	};
-}
+/**
+ * A three-page survey with several types, topics and one logic rule ("if not satisfied, ask why"):
+ * the same one the test-only invitation hook publishes, its questions named by Q.
+ */
+export const sampleDefinition: () => DefinitionInput = sampleSurvey;
 
 /** Inserts a survey with one published version (as publishing would) and returns it loaded. */
 export async function createPublishedSurvey(
