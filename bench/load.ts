@@ -16,6 +16,7 @@ import { randomToken, sha256 } from '$lib/server/crypto';
 import type { DefinitionInput } from '$lib/schemas/survey';
 import { createPublishedSurvey } from '../test/helpers/fixtures';
 import type { BenchResult } from './types';
+import { dbUrl } from './util';
 
 const QUESTIONS = 40;
 const CONNECTIONS = 32;
@@ -73,12 +74,6 @@ async function freePort(): Promise<number> {
 	});
 }
 
-function withDatabase(url: string, name: string) {
-	const u = new URL(url);
-	u.pathname = `/${name}`;
-	return u.toString();
-}
-
 interface Phase {
 	requests: number;
 	errors: number;
@@ -117,7 +112,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 	const name = `bench_p1_${Date.now().toString(36)}`;
 	const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
 	await admin.unsafe(`create database ${name}`);
-	const url = withDatabase(databaseUrl, name);
+	const url = dbUrl(databaseUrl, name);
 	let child: ChildProcess | undefined;
 	const handle = await openDb({ url, poolSize: 8 });
 	try {

@@ -10,22 +10,11 @@ import { waves } from '../src/lib/server/scheduling';
 import * as segments from '../src/lib/server/segments';
 import { scheduleSchema } from '../src/lib/schemas/schedules';
 import type { BenchResult } from './types';
+import { dbUrl, timed } from './util';
 
 const CUSTOMERS = Number(process.env.BENCH_MATERIALIZE_CUSTOMERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_MATERIALIZE_RUNS ?? 2);
 const NOW = new Date('2026-03-02T10:00:00Z');
-
-function dbUrl(base: string, name: string): string {
-	const u = new URL(base);
-	u.pathname = `/${name}`;
-	return u.toString();
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-	const t = performance.now();
-	await fn();
-	return performance.now() - t;
-}
 
 async function clear(db: Db): Promise<void> {
 	await sql`truncate outbox, invitation_tokens, invitations restart identity cascade`.execute(db);

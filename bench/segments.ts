@@ -12,28 +12,12 @@ import { migrateToLatest } from '../src/lib/server/db/migrate';
 import * as segments from '../src/lib/server/segments';
 import type { RuleGroup } from '../src/lib/schemas/segments';
 import type { BenchResult } from './types';
+import { dbUrl, timed, median } from './util';
 
 const CUSTOMERS = Number(process.env.BENCH_SEGMENT_CUSTOMERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_SEGMENT_RUNS ?? 5);
 const LIMIT_MS = 1000;
 const NOW = new Date('2026-03-02T10:00:00Z');
-
-function dbUrl(base: string, name: string): string {
-	const u = new URL(base);
-	u.pathname = `/${name}`;
-	return u.toString();
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-	const t = performance.now();
-	await fn();
-	return performance.now() - t;
-}
-
-function median(xs: number[]): number {
-	const s = [...xs].sort((a, b) => a - b);
-	return s[Math.floor(s.length / 2)];
-}
 
 /** 1M customers, ~1.5M orders and 300k invitations, generated in SQL (a minute or so). */
 async function generate(db: Db): Promise<{ orders: number; invitations: number }> {

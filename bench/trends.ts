@@ -8,26 +8,16 @@ import { migrateToLatest } from '../src/lib/server/db/migrate';
 import { ensureDefaultTopics } from '../src/lib/server/topics/defaults';
 import * as results from '../src/lib/server/results';
 import type { BenchResult } from './types';
+import { dbUrl, median } from './util';
 
 const WAVES = Number(process.env.BENCH_TRENDS_WAVES ?? 12);
 const RESPONSES = Number(process.env.BENCH_TRENDS_RESPONSES ?? 10_000);
 const QUESTIONS = 40;
 
-function dbUrl(base: string, name: string): string {
-	const u = new URL(base);
-	u.pathname = `/${name}`;
-	return u.toString();
-}
-
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
 	const t = performance.now();
 	const value = await fn();
 	return { ms: performance.now() - t, value };
-}
-
-function median(xs: number[]): number {
-	const s = [...xs].sort((a, b) => a - b);
-	return s[Math.floor(s.length / 2)];
 }
 
 type Row = { wave_id: number; topic_id: number; n: number; sum: number; sumsq: number };

@@ -15,8 +15,21 @@ const CURSOR_KEY = 'follow_up.assignment.cursor';
 
 export const NO_RULE: AssignmentRule = { mode: 'none', user_ids: [], notify: false };
 
-/** The follow-up assignment rule (none until an admin sets one). */
-export async function getRule(db: DbOrTrx): Promise<AssignmentRule> {
+// The rule as a transaction read it (a submit asks early, so the read shares a round trip).
+const perTransaction = new WeakMap<object, Promise<AssignmentRule>>();
+
+/** The follow-up assignment rule (none until an admin sets one); read once per transaction. */
+export function getRule(db: DbOrTrx): Promise<AssignmentRule> {
+	if (!db.isTransaction) return readRule(db);
+	let rule = perTransaction.get(db);
+	if (!rule) {
+		rule = readRule(db);
+		perTransaction.set(db, rule);
+	}
+	return rule;
+}
+
+async function readRule(db: DbOrTrx): Promise<AssignmentRule> {
 	const row = await db
 		.selectFrom('settings')
 		.select('value')
@@ -28,6 +41,7 @@ export async function getRule(db: DbOrTrx): Promise<AssignmentRule> {
 
 /** Saves the rule (validated by assignmentSchema; users must exist). */
 export async function setRule(db: DbOrTrx, rule: AssignmentRule): Promise<void> {
+	perTransaction.delete(db);
 	await db
 		.insertInto('settings')
 		.values({ key: RULE_KEY, value: json(rule) })
@@ -64,28 +78,32 @@ async function nextInRotation(trx: DbOrTrx, userIds: number[]): Promise<number |
 export async function onFollowUpOpened(
 	trx: Trx,
 	followUpId: number,
-	now: Date
+	now: Date,
+	/** the follow-up was just opened, so nobody is assigned yet */
+	opts: { unassigned?: boolean } = {}
 ): Promise<number | null> {
-	// both at once: pipelined on the transaction's connection
-	const [f, rule] = await Promise.all([
-		trx
-			.selectFrom('follow_ups')
-			.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')
-			.leftJoin('customers', 'customers.id', 'follow_ups.customer_id')
-			.select([
-				'follow_ups.id',
-				'follow_ups.assignee_id',
-				'follow_ups.reason',
-				'follow_ups.survey_id',
-				'surveys.title',
-				'customers.name as customer_name',
-				'customers.email as customer_email',
-				'customers.external_id'
-			])
-			.where('follow_ups.id', '=', followUpId)
-			.executeTakeFirst(),
-		getRule(trx)
-	]);
+	const rule = await getRule(trx);
+	if (opts.unassigned && rule.mode === 'none') {
+		// nothing to assign or notify: only the webhook, without reading the follow-up here
+		await webhooks.followUpOpened(trx, followUpId, now);
+		return null;
+	}
+	const f = await trx
+		.selectFrom('follow_ups')
+		.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')
+		.leftJoin('customers', 'customers.id', 'follow_ups.customer_id')
+		.select([
+			'follow_ups.id',
+			'follow_ups.assignee_id',
+			'follow_ups.reason',
+			'follow_ups.survey_id',
+			'surveys.title',
+			'customers.name as customer_name',
+			'customers.email as customer_email',
+			'customers.external_id'
+		])
+		.where('follow_ups.id', '=', followUpId)
+		.executeTakeFirst();
 	if (!f) return null;
 	let assignee = f.assignee_id;
 	if (assignee === null && rule.mode !== 'none') {
@@ -153,7 +171,7 @@ export async function afterResponseCompleted(
 	now: Date
 ): Promise<void> {
 	await webhooks.responseCompleted(trx, responseId, now);
-	if (followUpId !== null) await onFollowUpOpened(trx, followUpId, now);
+	if (followUpId !== null) await onFollowUpOpened(trx, followUpId, now, { unassigned: true });
 }
 
 /** Users who can own follow-ups (not disabled), for the rule form. */

@@ -1,7 +1,7 @@
 import type { Db, DbOrTrx } from '../db';
 import * as ratelimit from '../ratelimit';
 import { sha256 } from '../crypto';
-import { findInvitationByToken } from '../scheduling/tokens';
+import { findInvitationByToken, type ResponseRow } from '../scheduling/tokens';
 import {
 	latestPublishedVersionId,
 	loadPublished,
@@ -80,14 +80,7 @@ export async function findResponse(
 	return row ? toState(row) : null;
 }
 
-function toState(row: {
-	id: number;
-	status: 'partial' | 'complete';
-	current_section: number;
-	version_id: number;
-	updated_at: Date;
-	completed_at: Date | null;
-}): ResponseState {
+function toState(row: ResponseRow): ResponseState {
 	return {
 		id: row.id,
 		status: row.status,

@@ -64,8 +64,9 @@ export async function onResponseCompleted(
 			// issue 10: webhooks out, follow-up assignment and the owner's e-mail (idempotent too)
 			await assignment.afterResponseCompleted(trx, responseId, followUpId, new Date());
 		})(),
-		// read once per transaction; asked now, it shares the round trip of the follow-up's insert
+		// read once per transaction; asked now, they share the round trip of the follow-up's insert
 		webhooks.subscribed(trx, 'response.completed'),
+		assignment.getRule(trx),
 		// The rollup rows are shared by every submit of a wave: updating them here would serialize
 		// concurrent submits on their row locks (P1), so the response is only queued.
 		enqueue(trx, responseId)

@@ -1,6 +1,16 @@
 import type { DbOrTrx } from '../db';
 import { sha256 } from '../crypto';
 
+/** A started response as the respondent's pages need it. */
+export interface ResponseRow {
+	id: number;
+	status: 'partial' | 'complete';
+	current_section: number;
+	version_id: number;
+	updated_at: Date;
+	completed_at: Date | null;
+}
+
 export interface InvitationForToken {
 	invitationId: number;
 	waveId: number;
@@ -17,14 +27,7 @@ export interface InvitationForToken {
 	/** the survey's stored follow-up rule (null: the default rule) */
 	followUpRule: unknown;
 	/** the invitation's response, if one was started */
-	response: {
-		id: number;
-		status: 'partial' | 'complete';
-		current_section: number;
-		version_id: number;
-		updated_at: Date;
-		completed_at: Date | null;
-	} | null;
+	response: ResponseRow | null;
 	/** the wave's version row (null when the wave has none) */
 	version: {
 		id: number;
