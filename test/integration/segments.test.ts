@@ -287,6 +287,18 @@ describe(`segments on ${testDbKind}`, () => {
 			(await segments.count(ctx.db, await rule('completed', 90, 'count', 'at_most', 0), { now }))
 				.matching
 		).toBe(3);
+		// rules that sum or count orders are counted with planner settings of their own, which
+		// must not leak into a caller's transaction
+		const spent = await rule('completed', 90, 'amount', 'at_least', 150);
+		const expected = (await members(spent)).length;
+		expect((await segments.count(ctx.db, spent, { now })).matching).toBe(expected);
+		await ctx.db.transaction().execute(async (trx) => {
+			expect((await segments.count(trx, spent, { now })).matching).toBe(expected);
+			const setting = await sql<{
+				v: string;
+			}>`select current_setting('enable_hashjoin') as v`.execute(trx);
+			expect(setting.rows[0].v).toBe('on');
+		});
 	});
 
 	it('matches survey history: not invited recently, responded to a survey', async () => {

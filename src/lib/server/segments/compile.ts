@@ -136,6 +136,17 @@ function orders(eb: Eb, c: OrdersCondition, now: Date): Expression<SqlBool> {
 	return eb.not(eb('customers.id', 'in', base.having(agg, '>', c.value)));
 }
 
+/**
+ * Whether the rules aggregate orders in a window (a count of 2 or more, an amount): those group a
+ * large part of `orders`; "an order / no order of status X in N days" reads a column instead.
+ */
+export function aggregatesOrders(node: RuleNode): boolean {
+	if (node.type === 'group') return node.children.some(aggregatesOrders);
+	if (node.type !== 'orders') return false;
+	if (node.metric !== 'count') return true;
+	return node.op === 'at_least' ? node.value > 1 : node.value >= 1;
+}
+
 const LAST_ORDER_AT = {
 	completed: 'customers.last_completed_order_at',
 	abandoned: 'customers.last_abandoned_order_at',

@@ -10,7 +10,7 @@ import type { Database, DbOrTrx } from '../db';
 import type { SegmentRow } from '../db/schema';
 import { json } from '../db/json';
 import { rulesSchema, emptyRules, type RuleGroup, type SegmentInput } from '../../schemas/segments';
-import { compileRules } from './compile';
+import { aggregatesOrders, compileRules } from './compile';
 
 export { compileRules } from './compile';
 export * as builder from './builder';
@@ -139,6 +139,35 @@ export async function count(
 	opts: { now: Date }
 ): Promise<SegmentCount> {
 	const rules = rulesOf(segment);
+	if (!rules || !aggregatesOrders(rules)) return countWith(db, segment, rules, opts);
+	// Rules that count or sum orders in a window: streamed through the orders index in customer
+	// order and merged with customers, that aggregate takes ~0.7 s at 1M customers; PostgreSQL's
+	// default plan (a hashed aggregate built again by each parallel worker, then probed by every
+	// customer) took ~1.5 s. The settings hold for this one statement's transaction only.
+	const run = async (trx: DbOrTrx) => {
+		for (const set of ORDER_AGGREGATE_SETTINGS) await sql.raw(`set local ${set}`).execute(trx);
+		const counted = await countWith(trx, segment, rules, opts);
+		// a caller's transaction goes on with the usual planner (after an error it is aborted)
+		if (db.isTransaction)
+			for (const set of ORDER_AGGREGATE_SETTINGS)
+				await sql.raw(`set local ${set.split(' = ')[0]} to default`).execute(trx);
+		return counted;
+	};
+	return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+const ORDER_AGGREGATE_SETTINGS = [
+	'enable_hashjoin = off',
+	'enable_hashagg = off',
+	'max_parallel_workers_per_gather = 0'
+] as const;
+
+async function countWith(
+	db: DbOrTrx,
+	segment: CountableSegment,
+	rules: RuleGroup | null,
+	opts: { now: Date }
+): Promise<SegmentCount> {
 	const threshold = sampleThreshold(segment);
 	const capDays = await effectiveCapDays(db, segment);
 	const inSample =
