@@ -187,6 +187,19 @@ describe('results in Chromium', () => {
 		await page.goto(`${surveyUrl}/comments`);
 		// demo comments arrive already tagged by theme; tag one of the newest wave
 		expect(await page.locator('[data-top-complaints] li').count()).toBeGreaterThan(0);
+		// the demo has more comments than one page holds: page forward and back
+		const pages = page.getByRole('navigation', { name: 'Pages' });
+		await expect(pages.textContent()).resolves.toMatch(/Page 1 of \d+/);
+		const firstOnPage1 = await page.locator('[data-answer] blockquote').first().textContent();
+		await pages.getByRole('link', { name: 'Next' }).click();
+		await page.waitForURL(/page=2/);
+		await expect(pages.textContent()).resolves.toMatch(/Page 2 of \d+/);
+		expect(await page.locator('[data-answer] blockquote').first().textContent()).not.toBe(
+			firstOnPage1
+		);
+		await pages.getByRole('link', { name: 'Previous' }).click();
+		await page.waitForURL(/page=1/);
+		await expect(pages.textContent()).resolves.toMatch(/Page 1 of \d+/);
 		const wave = await page.locator('#c-wave option').last().getAttribute('value');
 		await page.goto(`${surveyUrl}/comments?wave=${wave}`);
 		const first = page.locator('[data-answer]').first();
