@@ -20,7 +20,8 @@ describe('scheduling in the browser', () => {
 		await signIn(page, app, EDITOR);
 
 		// a bad cron expression is refused with a message next to the field, nothing saved
-		await page.goto(`${app.url}/schedules/new`);
+		// the Repeats choice shows its fields once the page's script runs: wait for it
+		await page.goto(`${app.url}/schedules/new`, { waitUntil: 'networkidle' });
 		await page.getByLabel('Name', { exact: true }).fill('E2E weekly pulse');
 		await page.getByLabel('Survey').selectOption({ label: 'Quarterly customer survey' });
 		await page
