@@ -171,7 +171,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 				);
 				await results.onResponseCompleted(trx, r.id);
 			});
-			await results.flushRollups(db);
+			await results.flushCompletions(db);
 			return results.topicSeries(db, surveyId, waves, {});
 		});
 		const before = series.reduce((a, t) => a + (t.points.at(-1)?.n ?? 0), 0);

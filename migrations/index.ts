@@ -8,6 +8,7 @@ import * as m0007 from './0007_triggers';
 import * as m0008 from './0008_reporting';
 import * as m0009 from './0009_segment_counts';
 import * as m0011 from './0011_rollup_queue';
+import * as m0012 from './0012_completion_queue';
 
 // Listed by hand so the same migrations load in the Vite build, in tsx scripts and in tests.
 // Add each new migration here; never edit one that has landed.
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
 	'0007_triggers': m0007,
 	'0008_reporting': m0008,
 	'0009_segment_counts': m0009,
-	'0011_rollup_queue': m0011
+	'0011_rollup_queue': m0011,
+	'0012_completion_queue': m0012
 };

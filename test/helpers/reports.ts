@@ -56,7 +56,7 @@ export async function seedWave(
 			responseIds.push(r.id);
 		});
 	}
-	await results.flushRollups(db);
+	await results.flushCompletions(db);
 	return { waveId: wave.waveId, responseIds };
 }
 

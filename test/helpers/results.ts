@@ -2,7 +2,7 @@ import type { Db } from '$lib/server/db';
 import type { PublishedVersion } from '$lib/server/surveys/published';
 import type { Answers } from '$lib/survey/answers';
 import { scoreAnswer } from '$lib/survey/scoring';
-import { flushRollups, onResponseCompleted } from '$lib/server/results';
+import { flushCompletions, onResponseCompleted } from '$lib/server/results';
 
 type Row = {
 	question_id: number;
@@ -90,6 +90,6 @@ export async function submit(
 		return r.id;
 	});
 	// as the instance that took a real submit does a moment later
-	if (input.flush !== false) await flushRollups(db);
+	if (input.flush !== false) await flushCompletions(db);
 	return id;
 }

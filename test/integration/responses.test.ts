@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as responses from '$lib/server/responses';
 import * as resultsDomain from '$lib/server/results';
+import * as assignment from '$lib/server/assignment';
+import * as webhooks from '$lib/server/webhooks';
 import type { Db } from '$lib/server/db';
 import { testDbKind, useTestDb } from '../helpers/db';
 import {
@@ -349,7 +351,7 @@ describe(`the respondent's survey on ${testDbKind}`, () => {
 			expect(results).toEqual(Array.from({ length: n }, () => ({ kind: 'done' })));
 			const rows = await ctx.db.selectFrom('responses').select(['status']).execute();
 			expect(rows).toEqual([{ status: 'complete' }]);
-			expect(await resultsDomain.flushRollups(ctx.db)).toBe(1);
+			expect(await resultsDomain.flushCompletions(ctx.db)).toBe(1);
 			const rolled = await ctx.db
 				.selectFrom('rollup_waves')
 				.select('responses')
@@ -358,4 +360,103 @@ describe(`the respondent's survey on ${testDbKind}`, () => {
 			expect(rolled.responses).toBe(1);
 		}
 	);
+
+	it('opens the follow-up with the completing submit; the completion queue assigns it and queues the webhooks', async () => {
+		const db = ctx.db;
+		const owner = await db
+			.insertInto('users')
+			.values({ email: 'owner@example.com', name: 'Olga', password_hash: 'x', role: 'editor' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await assignment.setRule(db, { mode: 'owner', owner_id: owner.id, user_ids: [], notify: true });
+		await webhooks.create(
+			db,
+			{
+				url: 'https://crm.example.com/hook',
+				description: '',
+				events: ['response.completed', 'follow_up.opened']
+			},
+			{ strict: false }
+		);
+		const def = sampleDefinition();
+		def.sections = def.sections.slice(0, 1);
+		const survey = await createPublishedSurvey(db, def);
+		await db
+			.updateTable('surveys')
+			.set({ public_enabled: true })
+			.where('id', '=', survey.surveyId)
+			.execute();
+		const [customer] = await createCustomers(db, 1);
+		const { tokens, waveId } = await createOpenWave(db, { ...survey, customerIds: [customer] });
+		const opts = { now: new Date(), ip: IP };
+		// an invitation's one-page survey: the first post completes it (one statement)
+		expect(
+			await responses.post(db, await open(db, tokens[0]), form(0, pages[0]), 'next', opts)
+		).toEqual({ kind: 'done' });
+		// and an anonymous browser on the public link (no wave: webhooks and follow-up only)
+		const pub = (await responses.byPublicLink(db, survey.surveyId, 'b'.repeat(43), {
+			...opts,
+			locale: 'en'
+		})) as Open;
+		expect(await responses.post(db, pub, form(0, pages[0]), 'next', opts)).toEqual({
+			kind: 'done'
+		});
+
+		const followUps = () =>
+			db
+				.selectFrom('follow_ups')
+				.select(['wave_id', 'customer_id', 'reason', 'assignee_id'])
+				.orderBy('id')
+				.execute();
+		// opened with the submit, assigned a moment later by the queue
+		expect(await followUps()).toEqual([
+			{
+				wave_id: waveId,
+				customer_id: customer,
+				reason: expect.stringMatching(/^Answered no/),
+				assignee_id: null
+			},
+			{
+				wave_id: null,
+				customer_id: null,
+				reason: expect.stringMatching(/^Answered no/),
+				assignee_id: null
+			}
+		]);
+		const queued = await db
+			.selectFrom('completion_queue')
+			.select('wave_id')
+			.orderBy('response_id')
+			.execute();
+		expect(queued).toEqual([{ wave_id: waveId }, { wave_id: null }]);
+		expect(await db.selectFrom('webhook_deliveries').select('id').execute()).toEqual([]);
+
+		expect(await resultsDomain.flushCompletions(db)).toBe(2);
+		expect((await followUps()).map((f) => f.assignee_id)).toEqual([owner.id, owner.id]);
+		const events = await db
+			.selectFrom('webhook_deliveries')
+			.select('event')
+			.orderBy('id')
+			.execute();
+		expect(events.map((e) => e.event)).toEqual([
+			'response.completed',
+			'response.completed',
+			'follow_up.opened',
+			'follow_up.opened'
+		]);
+		const mails = await db
+			.selectFrom('outbox')
+			.select('subject')
+			.where('kind', '=', 'follow_up')
+			.execute();
+		expect(mails).toHaveLength(2);
+		// counted in the wave's rollups once; nothing left to do
+		const rolled = await db
+			.selectFrom('rollup_waves')
+			.select('responses')
+			.where('wave_id', '=', waveId)
+			.executeTakeFirstOrThrow();
+		expect(rolled.responses).toBe(1);
+		expect(await resultsDomain.flushCompletions(db)).toBe(0);
+	});
 });

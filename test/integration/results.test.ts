@@ -169,7 +169,7 @@ describe('rollups', () => {
 			answers: randomAnswers(rng(1))
 		});
 		await db.transaction().execute((trx) => results.onResponseCompleted(trx, id));
-		expect(await results.flushRollups(db)).toBe(0);
+		expect(await results.flushCompletions(db)).toBe(0);
 		const w = await db.selectFrom('rollup_waves').selectAll().executeTakeFirstOrThrow();
 		expect(w.responses).toBe(1);
 		const fu = await db.selectFrom('follow_ups').select('id').execute();
@@ -192,17 +192,17 @@ describe('rollup queue', () => {
 			});
 		// nothing is counted until the queue is flushed: the submit path locks no rollup row
 		expect((await snapshot(db)).waves).toEqual([]);
-		const queued = await db.selectFrom('rollup_pending').select('response_id').execute();
+		const queued = await db.selectFrom('completion_queue').select('response_id').execute();
 		expect(queued).toHaveLength(60);
 		// a rebuild of one wave counts its queued responses itself; the flush must not add them again
 		await results.rebuild(db, s.waves[0]);
 		const flushed = await Promise.all([
-			results.flushRollups(db),
-			results.flushRollups(db),
-			results.flushRollups(db)
+			results.flushCompletions(db),
+			results.flushCompletions(db),
+			results.flushCompletions(db)
 		]);
 		expect(flushed.reduce((a, b) => a + b, 0)).toBe(60);
-		expect(await db.selectFrom('rollup_pending').select('response_id').execute()).toEqual([]);
+		expect(await db.selectFrom('completion_queue').select('response_id').execute()).toEqual([]);
 		expect(await rollupsAsScratch(db)).toEqual(await fromScratch(db));
 		expect((await snapshot(db)).waves).toEqual([
 			{ wave_id: s.waves[0], responses: 30 },
@@ -226,7 +226,7 @@ describe('rollup queue', () => {
 				answers: randomAnswers(rng(c)),
 				flush: false
 			});
-		await runOnce(db, { only: ['rollups'] });
+		await runOnce(db, { only: ['completions'] });
 		expect((await snapshot(db)).waves).toEqual([{ wave_id: s.waves[0], responses: 3 }]);
 	});
 });

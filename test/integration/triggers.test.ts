@@ -8,6 +8,7 @@ import * as events from '$lib/server/events';
 import * as triggers from '$lib/server/triggers';
 import * as webhooks from '$lib/server/webhooks';
 import * as assignment from '$lib/server/assignment';
+import * as results from '$lib/server/results';
 import { setGlobalCapDays } from '$lib/server/segments';
 import { users } from '$lib/server/auth';
 import type { EventInput } from '$lib/schemas/events';
@@ -478,10 +479,11 @@ describe(`webhooks and follow-up assignment on ${testDbKind}`, () => {
 			.where('id', '=', fid)
 			.executeTakeFirstOrThrow();
 		const now = new Date('2026-06-10T10:00:00Z');
-		for (let i = 0; i < 2; i++)
-			await db
-				.transaction()
-				.execute((trx) => assignment.afterResponseCompleted(trx, f.response_id, f.id, now));
+		// queued and flushed twice (a repeated completion, a second flush): one event each
+		for (let i = 0; i < 2; i++) {
+			await db.transaction().execute((trx) => results.onResponseCompleted(trx, f.response_id));
+			expect(await results.flushCompletions(db, { now })).toBe(1);
+		}
 		const rows = await db
 			.selectFrom('webhook_deliveries')
 			.select(['webhook_id', 'event'])

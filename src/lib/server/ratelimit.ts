@@ -23,7 +23,7 @@ export async function hit(
 	now = new Date()
 ): Promise<LimitResult> {
 	const windowMs = limit.windowSeconds * 1000;
-	const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+	const start = windowStart(limit, now);
 	const row = await db
 		.insertInto('rate_limits')
 		.values({ key, window_start: start, hits: 1 })
@@ -36,6 +36,12 @@ export async function hit(
 	return { allowed: row.hits <= limit.max, hits: row.hits, retryAfterSeconds };
 }
 
+/** The start of the fixed window `now` falls in. */
+export function windowStart(limit: Limit, now: Date): Date {
+	const windowMs = limit.windowSeconds * 1000;
+	return new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+}
+
 /** Whether key is over its limit now, without counting a hit. */
 export async function isLimited(
 	db: DbOrTrx,
@@ -43,8 +49,7 @@ export async function isLimited(
 	limit: Limit,
 	now = new Date()
 ): Promise<boolean> {
-	const windowMs = limit.windowSeconds * 1000;
-	const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+	const start = windowStart(limit, now);
 	const row = await db
 		.selectFrom('rate_limits')
 		.select('hits')

@@ -97,7 +97,7 @@ export async function pageAction(
 		return fail(400, refusedData({ errors: outcome.errors, posted }));
 	}
 	if (outcome.kind === 'done') {
-		results.nudgeRollups(runtime.db());
+		results.nudgeCompletions(runtime.db());
 		redirect(303, done);
 	}
 	redirect(303, outcome.appeared ? `${back}?more=1` : back);

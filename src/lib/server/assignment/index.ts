@@ -8,7 +8,8 @@ import * as webhooks from '../webhooks';
 import { assignmentSchema, type AssignmentRule } from '$lib/schemas/triggers';
 
 // Closing the loop: who gets a new follow-up (a fixed owner, or round-robin among chosen users),
-// the owner's e-mail through the outbox, and the webhooks — all in the transaction that opened it.
+// the owner's e-mail through the outbox, and the webhooks, in one transaction: the completion
+// queue's flush for follow-ups a submit opened, the changing transaction for one reopened.
 
 const RULE_KEY = 'follow_up.assignment';
 const CURSOR_KEY = 'follow_up.assignment.cursor';
@@ -157,21 +158,6 @@ export async function onFollowUpOpened(
 	}
 	await webhooks.followUpOpened(trx, followUpId, now);
 	return assignee;
-}
-
-/**
- * The hook the results domain calls after a response completes: the response.completed webhooks
- * and, when that completion opened a follow-up, onFollowUpOpened.
- */
-export async function afterResponseCompleted(
-	trx: Trx,
-	responseId: number,
-	/** the follow-up the completion opened, if any */
-	followUpId: number | null,
-	now: Date
-): Promise<void> {
-	await webhooks.responseCompleted(trx, responseId, now);
-	if (followUpId !== null) await onFollowUpOpened(trx, followUpId, now, { unassigned: true });
 }
 
 /** Users who can own follow-ups (not disabled), for the rule form. */

@@ -16,6 +16,12 @@ export type Trx = Transaction<Database>;
 /** Either the database or an open transaction: what domain functions accept. */
 export type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
+/** Runs `fn` in the caller's transaction, or in a new one. */
+export async function inTransaction<T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>): Promise<T> {
+	if (db.isTransaction) return fn(db as Trx);
+	return db.transaction().execute(fn);
+}
+
 export interface DbOptions {
 	/** postgres:// URL; without it the embedded PGlite is used. */
 	url?: string;

@@ -400,10 +400,11 @@ export interface RollupResponsesTable {
 	wave_id: number;
 }
 
-/** 0011: completed responses waiting to be folded into the rollups. */
-export interface RollupPendingTable {
+/** 0011, renamed in 0012: completed responses whose rollups and side effects are to be done. */
+export interface CompletionQueueTable {
 	response_id: number;
-	wave_id: number;
+	/** null: a response to a public link (no rollups, only webhooks and follow-ups) */
+	wave_id: number | null;
 	queued_at: Generated<Date>;
 }
 
@@ -597,7 +598,7 @@ export interface Database {
 	rollup_questions: RollupQuestionsTable;
 	rollup_waves: RollupWavesTable;
 	rollup_responses: RollupResponsesTable;
-	rollup_pending: RollupPendingTable;
+	completion_queue: CompletionQueueTable;
 	comment_tags: CommentTagsTable;
 	answer_tags: AnswerTagsTable;
 	report_subscriptions: ReportSubscriptionsTable;

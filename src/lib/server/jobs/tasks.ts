@@ -18,8 +18,12 @@ export interface Task {
 
 // The worker's tasks, in the order one pass runs them. Domains add theirs here.
 export const tasks: Task[] = [
-	// results (issue 8): fold queued responses into the rollups first, so digests see them
-	{ name: 'rollups', run: async (db) => void (await results.flushRollups(db)) },
+	// completed responses (issues 8, 10): rollups, webhooks and follow-up assignment first, so
+	// digests see them and this pass delivers the webhooks
+	{
+		name: 'completions',
+		run: async (db, clock) => void (await results.flushCompletions(db, { now: clock.now() }))
+	},
 	{
 		name: 'housekeeping',
 		async run(db, clock) {

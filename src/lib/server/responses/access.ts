@@ -1,7 +1,7 @@
 import type { Db, DbOrTrx } from '../db';
 import * as ratelimit from '../ratelimit';
 import { sha256 } from '../crypto';
-import { findInvitationByToken, type ResponseRow } from '../scheduling/tokens';
+import { lookUpToken, type ResponseRow } from '../scheduling/tokens';
 import {
 	latestPublishedVersionId,
 	loadPublished,
@@ -17,8 +17,8 @@ export const PUBLIC_START_LIMIT = { max: 20, windowSeconds: 3600 };
 export interface Target {
 	surveyId: number;
 	surveyKind: 'periodic' | 'transactional';
-	/** the survey's stored follow-up rule, when read with the link (saves a look-up on submit) */
-	followUpRule?: unknown;
+	/** the survey's stored follow-up rule (null: the default), read with the link for the submit */
+	followUpRule: unknown;
 	versionId: number;
 	invitationId: number | null;
 	waveId: number | null;
@@ -52,16 +52,21 @@ export type Access =
 			response: ResponseState | null;
 	  };
 
+const probeKey = (ip: string) => `respond:probe:${ip}`;
+
 async function probeFailed(db: DbOrTrx, ip: string, now: Date): Promise<Access> {
-	await ratelimit.hit(db, `respond:probe:${ip}`, PROBE_LIMIT, now);
+	await ratelimit.hit(db, probeKey(ip), PROBE_LIMIT, now);
 	return { kind: 'invalid' };
 }
 
-async function limited(db: DbOrTrx, ip: string, now: Date): Promise<Access | null> {
-	if (!(await ratelimit.isLimited(db, `respond:probe:${ip}`, PROBE_LIMIT, now))) return null;
+function limitedFor(now: Date): Access {
 	const windowMs = PROBE_LIMIT.windowSeconds * 1000;
 	const retry = Math.ceil((windowMs - (now.getTime() % windowMs)) / 1000);
 	return { kind: 'limited', retryAfterSeconds: retry };
+}
+
+async function limited(db: DbOrTrx, ip: string, now: Date): Promise<Access | null> {
+	return (await ratelimit.isLimited(db, probeKey(ip), PROBE_LIMIT, now)) ? limitedFor(now) : null;
 }
 
 /** The response of an invitation or of a browser on a public link, if one was started. */
@@ -101,12 +106,13 @@ export async function byToken(
 	token: string,
 	opts: { ip: string; now: Date; markOpened?: boolean }
 ): Promise<Access> {
-	// both at once (a limited IP learns nothing from the look-up: its answer is not used)
-	const [over, inv] = await Promise.all([
-		limited(db, opts.ip, opts.now),
-		findInvitationByToken(db, token)
-	]);
-	if (over) return over;
+	// the IP's failed look-ups in the same statement (a limited IP learns nothing: the look-up's
+	// answer is not used)
+	const { invitation: inv, probeHits } = await lookUpToken(db, token, {
+		key: probeKey(opts.ip),
+		windowStart: ratelimit.windowStart(PROBE_LIMIT, opts.now)
+	});
+	if (probeHits >= PROBE_LIMIT.max) return limitedFor(opts.now);
 	if (!inv || inv.customerErased || inv.versionId === null)
 		return probeFailed(db, opts.ip, opts.now);
 	const version = await loadPublished(db, inv.versionId, inv.version ?? undefined);
@@ -163,7 +169,7 @@ export async function byPublicLink(
 	if (over) return over;
 	const survey = await db
 		.selectFrom('surveys')
-		.select(['id', 'kind'])
+		.select(['id', 'kind', 'follow_up_rule'])
 		.where('id', '=', surveyId)
 		.where('public_enabled', '=', true)
 		.where('archived_at', 'is', null)
@@ -182,6 +188,7 @@ export async function byPublicLink(
 		target: {
 			surveyId,
 			surveyKind: survey.kind,
+			followUpRule: survey.follow_up_rule,
 			versionId: version.id,
 			invitationId: null,
 			waveId: null,

@@ -82,7 +82,7 @@ export async function post(
 	const section = Number(form.get('section'));
 	const entries = [...form.entries()];
 	// a tampered post is refused before anything is written
-	readPosted(access.version, Number.isInteger(section) ? section : -1, entries);
+	const posted = readPosted(access.version, Number.isInteger(section) ? section : -1, entries);
 	// an invitation's first post starts its response inside the save transaction
 	const responseId =
 		access.response?.id ??
@@ -97,6 +97,7 @@ export async function post(
 		responseId,
 		sectionIndex: Number.isInteger(section) ? section : -1,
 		entries,
+		posted,
 		shown,
 		intent,
 		now: opts.now

@@ -150,13 +150,13 @@ export function readPosted(
  */
 export async function savePage(db: Db, input: SaveInput): Promise<SaveResult> {
 	const { version, now } = input;
-	const { section, read } = readPosted(version, input.sectionIndex, input.entries);
+	const { section, read } = input.posted ?? readPosted(version, input.sectionIndex, input.entries);
+	if (input.responseId === null) {
+		const first = await firstPost(db, input, section, read);
+		if (first) return first;
+		// a concurrent first post started the response: go on with it, like a second post
+	}
 	return db.transaction().execute(async (trx) => {
-		if (input.responseId === null) {
-			const first = await firstPost(trx, input, section, read);
-			if (first) return first;
-			// a concurrent first post started the response: go on with it, like a second post
-		}
 		const resp = await trx
 			.selectFrom('responses')
 			.select(['id', 'status'])
@@ -205,6 +205,8 @@ export async function savePage(db: Db, input: SaveInput): Promise<SaveResult> {
 	});
 }
 
+type Posted = ReturnType<typeof readPosted>;
+
 interface SaveInput {
 	version: PublishedVersion;
 	target: Target;
@@ -212,6 +214,8 @@ interface SaveInput {
 	responseId: number | null;
 	sectionIndex: number;
 	entries: [string, FormDataEntryValue][];
+	/** readPosted of the entries, when the caller has it */
+	posted?: Posted;
 	shown: string[] | null;
 	intent: Intent;
 	now: Date;
@@ -238,8 +242,8 @@ type Plan =
  */
 function plan(
 	input: SaveInput,
-	section: ReturnType<typeof readPosted>['section'],
-	read: ReturnType<typeof readPosted>['read'],
+	section: Posted['section'],
+	read: Posted['read'],
 	saved: { answers: Answers; others: Record<string, string> }
 ): Plan {
 	const { sectionIndex, intent } = input;
@@ -271,23 +275,31 @@ function plan(
 	else if (intent === 'back') target = previousSection(def, kept, sectionIndex) ?? sectionIndex;
 	else target = nextSection(def, kept, sectionIndex) ?? 'submit';
 	// The server decides completeness: every visible required question, on every page.
+	// (the posted page was just checked with its required answers: not again if it shows the same)
 	const problem =
-		target === 'submit' ? firstProblem(def.sections, kept, others, def.language) : null;
+		target === 'submit'
+			? firstProblem(def.sections, kept, others, def.language, {
+					section: sectionIndex,
+					shown: new Set(pageVisible.map((q) => q.id))
+				})
+			: null;
 	const at = target !== 'submit' ? target : (problem?.section ?? sectionIndex);
 	return { kind: 'ready', kept, others, target, section: at, appeared, problem };
 }
 
 /**
- * An invitation's first post in one statement: the response (complete when this page submits
- * it), its answers and the invitation's started/completed times. Returns null when the response
- * exists already (a concurrent first post won; the caller then locks that one). An invalid page
- * still starts the response, so a reload shows the page rather than the introduction.
+ * An invitation's first post in one statement, so in one round trip and one commit: the response
+ * (complete when this page submits it), its answers, the invitation's started/completed times and,
+ * on completion, its follow-up (when the rule holds) and its place in the completion queue.
+ * Returns null when the response exists already (a concurrent first post won; the caller then locks
+ * that one). An invalid page still starts the response, so a reload shows the page rather than the
+ * introduction.
  */
 async function firstPost(
-	trx: Trx,
+	db: Db,
 	input: SaveInput,
-	section: ReturnType<typeof readPosted>['section'],
-	read: ReturnType<typeof readPosted>['read']
+	section: Posted['section'],
+	read: Posted['read']
 ): Promise<SaveResult | null> {
 	const { target, now } = input;
 	if (target.invitationId === null) throw new Error('The response could not be started.');
@@ -305,6 +317,7 @@ async function firstPost(
 				}))
 			: [];
 	const completedAt = complete ? now : null;
+	const followUp = complete ? results.followups.followUpFor(known(input, rows)) : null;
 	const inserted = await sql<{ id: number }>`
 		with r as (
 			insert into responses (survey_id, version_id, wave_id, invitation_id, customer_id,
@@ -326,27 +339,31 @@ async function firstPost(
 				opened_at = case when ${complete}::boolean then coalesce(opened_at, ${now}::timestamptz)
 					else opened_at end
 			where id = ${target.invitationId}::int and exists (select 1 from r)
+		), f as (
+			insert into follow_ups (response_id, survey_id, wave_id, customer_id, reason)
+			select r.id, ${followUp?.surveyId ?? null}::int, ${followUp?.waveId ?? null}::int,
+				${followUp?.customerId ?? null}::int, ${followUp?.reason ?? null}::text
+			from r where ${followUp !== null}::boolean
+		), q as (
+			insert into completion_queue (response_id, wave_id)
+			select r.id, ${target.waveId}::int from r where ${complete}::boolean
 		)
-		select id from r`.execute(trx);
+		select id from r`.execute(db);
 	const id = inserted.rows[0]?.id;
 	if (id === undefined) return null;
 	if (p.kind === 'invalid') return p;
-	if (complete) {
-		await results.onResponseCompleted(trx, id, known(input, rows));
-		return { kind: 'complete', first: true };
-	}
+	if (complete) return { kind: 'complete', first: true };
 	return p.problem
 		? { kind: 'invalid', section: p.problem.section, errors: p.problem.errors }
 		: { kind: 'saved', section: p.section, appeared: p.appeared };
 }
 
-/** The completed response as the follow-up rule reads it, when the link brought the rule along. */
+/** The completed response as the follow-up rule reads it (no look-up needed). */
 function known(
 	input: SaveInput,
 	rows: Pick<Insertable<AnswersTable>, 'lineage' | 'item' | 'value' | 'score' | 'text'>[]
-): results.KnownResponse | undefined {
+): results.KnownResponse {
 	const { target, version } = input;
-	if (target.followUpRule === undefined) return undefined;
 	const position = new Map(allQuestions(version.definition).map((q, i) => [q.question.id, i]));
 	const ruleRows: results.RuleRow[] = [];
 	for (const r of rows) {
@@ -378,11 +395,19 @@ function firstProblem(
 	sections: { questions: Question[] }[],
 	answers: Answers,
 	others: Record<string, string>,
-	language: string
+	language: string,
+	/** a page already checked with these questions shown */
+	checked?: { section: number; shown: Set<string> }
 ): { section: number; errors: PageErrors } | null {
 	const shown = visibleQuestions({ sections: sections as never }, answers);
 	for (const i of visibleSections({ sections: sections as never }, answers)) {
 		const qs = sections[i].questions.filter((q) => shown.has(q.id));
+		if (
+			checked?.section === i &&
+			qs.length === checked.shown.size &&
+			qs.every((q) => checked.shown.has(q.id))
+		)
+			continue;
 		const ids = new Set(qs.map((q) => q.id));
 		const own = <T>(o: Record<string, T>) =>
 			Object.fromEntries(Object.entries(o).filter(([k]) => ids.has(k)));

@@ -163,6 +163,23 @@ function verdictOf(
 
 const reasonText = (reasons: string[]) => reasons.slice(0, 5).join('; ');
 
+/** The follow-up row a completed response opens, judged from what the caller knows; null: none. */
+export function followUpFor(known: KnownResponse): {
+	surveyId: number;
+	waveId: number | null;
+	customerId: number | null;
+	reason: string;
+} | null {
+	const v = verdictOf(known.followUpRule, known.rows, known);
+	if (v.reasons.length === 0) return null;
+	return {
+		surveyId: v.surveyId,
+		waveId: v.waveId,
+		customerId: v.customerId,
+		reason: reasonText(v.reasons)
+	};
+}
+
 /**
  * Opens a follow-up for a complete response that meets its survey's rule. Idempotent: returns the
  * id of the follow-up it opened, or null (the rule does not hold, or one was opened before).

@@ -1,16 +1,9 @@
 import type { Trx } from '../db';
-import { enqueue } from './rollups';
+import { enqueue } from './completions';
 import { openIfRuleHolds, type KnownResponse } from './followups';
-import * as assignment from '../assignment';
-import * as webhooks from '../webhooks';
 
-export {
-	rebuild,
-	rebuildForCustomer,
-	rebuildSurvey,
-	flush as flushRollups,
-	nudge as nudgeRollups
-} from './rollups';
+export { rebuild, rebuildForCustomer, rebuildSurvey } from './rollups';
+export { flush as flushCompletions, nudge as nudgeCompletions } from './completions';
 export {
 	dashboard,
 	surveysWithResults,
@@ -46,9 +39,10 @@ export type { KnownResponse, RuleRow } from './followups';
 export * as exporter from './export';
 
 /**
- * Called by the responses domain inside the transaction that marks a response complete:
- * queues the response for the rollups (folded in by flushRollups a moment later) and opens a
- * follow-up when an answer meets the survey's rule. Safe to call twice for one response.
+ * Called by the responses domain inside the transaction that marks a response complete: opens a
+ * follow-up when an answer meets the survey's rule and queues the response for the rollups, the
+ * webhooks and the follow-up's assignment (done by flushCompletions a moment later). Safe to call
+ * twice for one response.
  */
 export async function onResponseCompleted(
 	trx: Trx,
@@ -56,19 +50,6 @@ export async function onResponseCompleted(
 	/** what the caller knows of the response already (saves the rule's look-ups) */
 	known?: KnownResponse
 ): Promise<void> {
-	// The three steps are independent, so their statements go out together (postgres.js pipelines
-	// concurrent queries on the transaction's connection): fewer round trips on the submit path.
-	await Promise.all([
-		(async () => {
-			const followUpId = await openIfRuleHolds(trx, responseId, known);
-			// issue 10: webhooks out, follow-up assignment and the owner's e-mail (idempotent too)
-			await assignment.afterResponseCompleted(trx, responseId, followUpId, new Date());
-		})(),
-		// read once per transaction; asked now, they share the round trip of the follow-up's insert
-		webhooks.subscribed(trx, 'response.completed'),
-		assignment.getRule(trx),
-		// The rollup rows are shared by every submit of a wave: updating them here would serialize
-		// concurrent submits on their row locks (P1), so the response is only queued.
-		enqueue(trx, responseId)
-	]);
+	// independent: their statements go out together (postgres.js pipelines a transaction's queries)
+	await Promise.all([openIfRuleHolds(trx, responseId, known), enqueue(trx, responseId)]);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db';
 import { sha256 } from '../crypto';
 
@@ -38,61 +39,87 @@ export interface InvitationForToken {
 	} | null;
 }
 
+interface TokenRow {
+	response_id: number | null;
+	response_status: 'partial' | 'complete' | null;
+	response_section: number | null;
+	response_version_id: number | null;
+	response_updated_at: Date | null;
+	response_completed_at: Date | null;
+	kind: 'periodic' | 'transactional';
+	follow_up_rule: unknown;
+	version_number: number | null;
+	version_published_at: Date | null;
+	version_status: string | null;
+	invitation_id: number;
+	wave_id: number;
+	customer_id: number;
+	completed_at: Date | null;
+	survey_id: number;
+	version_id: number | null;
+	status: InvitationForToken['waveStatus'];
+	closes_at: Date | null;
+	erased_at: Date | null;
+	name: string;
+	locale: string;
+}
+
+const WELL_FORMED = /^[A-Za-z0-9_-]{22,128}$/;
+
+type NoRow = { [K in keyof TokenRow]: null };
+
 /** The one place a survey link's token is resolved (only its SHA-256 is stored). */
 export async function findInvitationByToken(
 	db: DbOrTrx,
 	token: string
 ): Promise<InvitationForToken | undefined> {
-	if (!/^[A-Za-z0-9_-]{22,128}$/.test(token)) return undefined;
-	const row = await db
-		.selectFrom('invitations')
-		.innerJoin('waves', 'waves.id', 'invitations.wave_id')
-		.innerJoin('customers', 'customers.id', 'invitations.customer_id')
-		.innerJoin('surveys', 'surveys.id', 'waves.survey_id')
-		.leftJoin('survey_versions as v', 'v.id', 'waves.version_id')
-		// one round trip for the respondent's page: the response too (one per invitation)
-		.leftJoin('responses as r', 'r.invitation_id', 'invitations.id')
-		.select([
-			'r.id as response_id',
-			'r.status as response_status',
-			'r.current_section as response_section',
-			'r.version_id as response_version_id',
-			'r.updated_at as response_updated_at',
-			'r.completed_at as response_completed_at',
-			'surveys.kind',
-			'surveys.follow_up_rule',
-			'v.number as version_number',
-			'v.published_at as version_published_at',
-			'v.status as version_status',
-			'invitations.id as invitation_id',
-			'invitations.wave_id',
-			'invitations.customer_id',
-			'invitations.completed_at',
-			'waves.survey_id',
-			'waves.version_id',
-			'waves.status',
-			'waves.closes_at',
-			'customers.erased_at',
-			'customers.name',
-			'customers.locale'
-		])
-		.where((eb) => {
-			const hash = sha256(token);
-			// the first token lives on the invitation; reminders carry fresh ones (invitation_tokens)
-			return eb.or([
-				eb('invitations.token_hash', '=', hash),
-				eb(
-					'invitations.id',
-					'=',
-					eb
-						.selectFrom('invitation_tokens')
-						.select('invitation_tokens.invitation_id')
-						.where('invitation_tokens.token_hash', '=', hash)
-				)
-			]);
-		})
-		.executeTakeFirst();
-	if (!row) return undefined;
+	if (!WELL_FORMED.test(token)) return undefined;
+	return (await lookUpToken(db, token)).invitation;
+}
+
+/**
+ * Resolves a well-formed token and, in the same statement, reads a rate-limit counter (`probe`:
+ * the respondent's IP's failed look-ups this window), so a respondent's request costs one round
+ * trip. Written as SQL rather than with the query builder: it runs on every respondent request.
+ */
+export async function lookUpToken(
+	db: DbOrTrx,
+	token: string,
+	probe?: { key: string; windowStart: Date }
+): Promise<{ invitation: InvitationForToken | undefined; probeHits: number }> {
+	// a malformed token matches nothing (null), but the counter is still read
+	const hash = WELL_FORMED.test(token) ? sha256(token) : null;
+	const { rows } = await sql<{ probe_hits: number } & (TokenRow | NoRow)>`
+		select p.hits as probe_hits, x.* from (select coalesce((select hits from rate_limits
+			where key = ${probe?.key ?? null}::text and window_start = ${probe?.windowStart ?? null}::timestamptz), 0)
+			as hits) p
+		left join lateral (
+			select r.id as response_id, r.status as response_status, r.current_section as response_section,
+				r.version_id as response_version_id, r.updated_at as response_updated_at,
+				r.completed_at as response_completed_at, s.kind, s.follow_up_rule,
+				v.number as version_number, v.published_at as version_published_at,
+				v.status as version_status, i.id as invitation_id, i.wave_id, i.customer_id,
+				i.completed_at, w.survey_id, w.version_id, w.status, w.closes_at, c.erased_at, c.name,
+				c.locale
+			from invitations i
+			join waves w on w.id = i.wave_id
+			join customers c on c.id = i.customer_id
+			join surveys s on s.id = w.survey_id
+			left join survey_versions v on v.id = w.version_id
+			-- the response too (one per invitation): one round trip for the respondent's page
+			left join responses r on r.invitation_id = i.id
+			-- the first token lives on the invitation; reminders carry fresh ones (invitation_tokens)
+			where i.token_hash = ${hash}::text
+				or i.id = (select t.invitation_id from invitation_tokens t where t.token_hash = ${hash}::text)
+		) x on true`.execute(db);
+	const row = rows[0];
+	return {
+		invitation: row.invitation_id === null ? undefined : toInvitation(row),
+		probeHits: Number(row.probe_hits)
+	};
+}
+
+function toInvitation(row: TokenRow): InvitationForToken {
 	return {
 		invitationId: row.invitation_id,
 		waveId: row.wave_id,
