@@ -8,7 +8,9 @@ import {
 	phoneContext,
 	signIn,
 	startApp,
-	type RunningApp
+	type RunningApp,
+	gotoHydrated,
+	contextWithoutScripts
 } from './harness';
 
 let app: RunningApp;
@@ -91,7 +93,7 @@ describe('authoring a survey in Chromium', () => {
 		const phone = await phoneContext(browser);
 		const p = await phone.newPage();
 		await signIn(p, app, EDITOR);
-		await p.goto(`${surveyUrl}/preview?width=phone`);
+		await gotoHydrated(p, `${surveyUrl}/preview?width=phone`);
 		const frame = p.getByTestId('preview-frame');
 		expect(await frame.getByText('How do you rate our checkout?').count()).toBe(1);
 		expect(await frame.getByText('What slowed you down at checkout?').count()).toBe(0);
@@ -193,7 +195,7 @@ describe('authoring a survey in Chromium', () => {
 	});
 
 	it('edits, reorders, deletes and undoes without JavaScript', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
+		const context = await contextWithoutScripts(browser);
 		const page = await context.newPage();
 		await signIn(page, app, EDITOR);
 		await page.goto(`${app.url}/surveys/new`);
@@ -259,7 +261,7 @@ describe('authoring a survey in Chromium', () => {
 		const context = await browser.newContext();
 		const page = await context.newPage();
 		await signIn(page, app, EDITOR);
-		await page.goto(`${app.url}/settings/topics`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${app.url}/settings/topics`);
 		const add = page.locator('form[action="?/add"]');
 		await add.getByLabel('Name', { exact: true }).fill('Returns');
 		await add.getByLabel('Target score (0–100)').fill('80');

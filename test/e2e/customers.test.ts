@@ -11,7 +11,8 @@ import {
 	launchBrowser,
 	signIn,
 	startApp,
-	type RunningApp
+	type RunningApp,
+	contextWithoutScripts
 } from './harness';
 
 let app: RunningApp;
@@ -188,7 +189,7 @@ describe('customers and segments in Chromium', () => {
 	});
 
 	it('works without JavaScript: upload, mapping, progress page, and the rule builder', async () => {
-		const context = await browser.newContext({ javaScriptEnabled: false });
+		const context = await contextWithoutScripts(browser);
 		const page = await context.newPage();
 		await signIn(page, app, EDITOR);
 		const path = join(dir, 'orders.csv');

@@ -7,7 +7,9 @@ import {
 	launchBrowser,
 	signIn,
 	startApp,
-	type RunningApp
+	type RunningApp,
+	gotoHydrated,
+	hydrated
 } from './harness';
 
 let app: RunningApp;
@@ -43,7 +45,7 @@ describe('sign-in and roles in Chromium', () => {
 		const context = await browser.newContext();
 		const page = await context.newPage();
 		await signIn(page, app, ADMIN);
-		await page.goto(`${app.url}/settings/topics`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${app.url}/settings/topics`);
 		const topicUrl = await page
 			.locator('main a[href^="/settings/topics/"]')
 			.first()
@@ -60,8 +62,7 @@ describe('sign-in and roles in Chromium', () => {
 		await expect(name.inputValue()).resolves.not.toBe('');
 		await name.fill('Typed before the scripts');
 		release();
-		await page.waitForLoadState('networkidle');
-		await page.waitForTimeout(300);
+		await hydrated(page);
 		await expect(name.inputValue()).resolves.toBe('Typed before the scripts');
 		await context.close();
 	});

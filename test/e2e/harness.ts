@@ -124,18 +124,48 @@ export function launchBrowser(): Promise<Browser> {
 	});
 }
 
+// contexts that run no page scripts: nothing hydrates there, so nothing is waited for
+const withoutScripts = new WeakSet<BrowserContext>();
+
+/** A context with JavaScript off, as a browser with scripts blocked. */
+export async function contextWithoutScripts(
+	browser: Browser,
+	options: Parameters<Browser['newContext']>[0] = {}
+): Promise<BrowserContext> {
+	const context = await browser.newContext({ ...options, javaScriptEnabled: false });
+	withoutScripts.add(context);
+	return context;
+}
+
 /** A phone-sized context (360 px wide), as many respondents use. */
 export function phoneContext(
 	browser: Browser,
 	options: { javaScriptEnabled?: boolean } = {}
 ): Promise<BrowserContext> {
-	return browser.newContext({
+	const phone = {
 		viewport: { width: 360, height: 740 },
 		deviceScaleFactor: 2,
 		isMobile: true,
-		hasTouch: true,
-		...options
-	});
+		hasTouch: true
+	};
+	return options.javaScriptEnabled === false
+		? contextWithoutScripts(browser, phone)
+		: browser.newContext({ ...phone, ...options });
+}
+
+/** Waits until the page's scripts have hydrated it (the root layout marks <html>). */
+export async function hydrated(page: Page): Promise<void> {
+	if (withoutScripts.has(page.context())) return;
+	await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
+
+/**
+ * Opens a page and waits for hydration: what is typed or clicked before it may be reset by
+ * hydration or handled without the page's scripts (a slow, busy machine shows it).
+ */
+export async function gotoHydrated(page: Page, url: string): Promise<void> {
+	await page.goto(url);
+	await hydrated(page);
 }
 
 /** Signs in through the login form and waits for the signed-in shell. */
@@ -145,7 +175,7 @@ export async function signIn(
 	user: { email: string; password: string }
 ): Promise<void> {
 	// type only once the page is hydrated: hydration can reset what was typed before it
-	await page.goto(`${app.url}/login`, { waitUntil: 'networkidle' });
+	await gotoHydrated(page, `${app.url}/login`);
 	await page.getByLabel('E-mail').fill(user.email);
 	await page.getByLabel('Password').fill(user.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();

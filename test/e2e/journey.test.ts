@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { ADMIN, launchBrowser, phoneContext, signIn, startApp, type RunningApp } from './harness';
+import {
+	ADMIN,
+	launchBrowser,
+	phoneContext,
+	signIn,
+	startApp,
+	type RunningApp,
+	gotoHydrated
+} from './harness';
 
 // Issue 9, "the journey": what a marketer, a customer and a team member do, on a fresh app, with
 // the journey's own survey, customers, segment and schedule (the demo data only keeps it company).
@@ -156,7 +164,7 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'home', false);
 
 		// 2. a survey from the long-form template, published
-		await page.goto(`${app.url}/surveys/new`, { waitUntil: 'networkidle' }); // type only once hydrated
+		await gotoHydrated(page, `${app.url}/surveys/new`); // type only once hydrated
 		await page
 			.getByRole('button', { name: /Use this template.*Quarterly customer survey/ })
 			.click();
@@ -168,7 +176,7 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'survey-published');
 
 		// 3. customers imported from a CSV, through the mapping step
-		await page.goto(`${app.url}/customers/import`, { waitUntil: 'networkidle' }); // type only once hydrated
+		await gotoHydrated(page, `${app.url}/customers/import`); // type only once hydrated
 		await page.getByLabel('CSV file').setInputFiles(customerCsv());
 		await page.getByRole('button', { name: 'Upload and map columns' }).click();
 		await page.waitForURL(/\/customers\/import\/\d+$/);
@@ -184,7 +192,7 @@ describe('the journey, end to end in Chromium', () => {
 		await shot(page, 'import-finished');
 
 		// 4. a segment of exactly those customers, with its count
-		await page.goto(`${app.url}/segments/new`, { waitUntil: 'networkidle' }); // type only once hydrated
+		await gotoHydrated(page, `${app.url}/segments/new`); // type only once hydrated
 		await page.getByLabel('Name', { exact: true }).fill(`Journey customers ${run}`);
 		await page.getByRole('button', { name: '+ attribute condition' }).click();
 		await page.getByLabel('Attribute').fill('country');
@@ -203,7 +211,7 @@ describe('the journey, end to end in Chromium', () => {
 		);
 
 		// 5. a schedule of the new survey to that segment, and a wave sent now
-		await page.goto(`${app.url}/schedules/new`, { waitUntil: 'networkidle' }); // type only once hydrated
+		await gotoHydrated(page, `${app.url}/schedules/new`); // type only once hydrated
 		await page.getByLabel('Name', { exact: true }).fill(`Journey quarterly ${run}`);
 		await page.getByLabel('Survey').selectOption(String(surveyId));
 		await page.getByLabel('Segment').selectOption(segmentId);

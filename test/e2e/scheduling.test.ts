@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { EDITOR, axeViolations, launchBrowser, signIn, startApp, type RunningApp } from './harness';
+import {
+	EDITOR,
+	axeViolations,
+	launchBrowser,
+	signIn,
+	startApp,
+	type RunningApp,
+	gotoHydrated
+} from './harness';
 
 let app: RunningApp;
 let browser: Browser;
@@ -21,7 +29,7 @@ describe('scheduling in the browser', () => {
 
 		// a bad cron expression is refused with a message next to the field, nothing saved
 		// the Repeats choice shows its fields once the page's script runs: wait for it
-		await page.goto(`${app.url}/schedules/new`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${app.url}/schedules/new`);
 		await page.getByLabel('Name', { exact: true }).fill('E2E weekly pulse');
 		await page.getByLabel('Survey').selectOption({ label: 'Quarterly customer survey' });
 		await page

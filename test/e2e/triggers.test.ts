@@ -2,7 +2,15 @@ import { createServer, type Server } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ADMIN, axeViolations, launchBrowser, signIn, startApp, type RunningApp } from './harness';
+import {
+	ADMIN,
+	axeViolations,
+	launchBrowser,
+	signIn,
+	startApp,
+	type RunningApp,
+	gotoHydrated
+} from './harness';
 
 let app: RunningApp;
 let browser: Browser;
@@ -156,8 +164,14 @@ describe('triggered surveys in Chromium', () => {
 		await expect(page.getByText('Erin E2E').count()).resolves.toBeGreaterThan(0);
 
 		// the owner's e-mail is in the outbox, and the CRM got both signed webhooks
-		await page.goto(`${app.url}/settings/outbox?q=${encodeURIComponent(ADMIN.email)}`);
-		await expect(page.getByRole('link', { name: /New follow-up/ }).count()).resolves.toBe(1);
+		// (assigned by the completion queue's flush, a moment after the submit)
+		let notified = 0;
+		for (let i = 0; i < 20 && notified === 0; i++) {
+			if (i > 0) await page.waitForTimeout(250);
+			await page.goto(`${app.url}/settings/outbox?q=${encodeURIComponent(ADMIN.email)}`);
+			notified = await page.getByRole('link', { name: /New follow-up/ }).count();
+		}
+		expect(notified).toBe(1);
 		for (let i = 0; i < 40 && received.length < 2; i++) await page.waitForTimeout(500);
 		const types = received.map((r) => JSON.parse(r.body).type).sort();
 		expect(types).toEqual(['follow_up.opened', 'response.completed']);
@@ -176,7 +190,7 @@ describe('triggered surveys in Chromium', () => {
 	it('webhook settings refuse a non-http URL and list a new webhook with its secret', async () => {
 		const page = await browser.newPage();
 		await signIn(page, app, ADMIN);
-		await page.goto(`${app.url}/settings/webhooks`);
+		await gotoHydrated(page, `${app.url}/settings/webhooks`);
 		await page.getByLabel('URL', { exact: true }).fill('ftp://example.com/hooks');
 		await page.getByRole('button', { name: 'Add webhook' }).click();
 		await page.getByText('Use an http:// or https:// URL.').waitFor();

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { ADMIN, launchBrowser, phoneContext, signIn, startApp, type RunningApp } from './harness';
+import {
+	ADMIN,
+	launchBrowser,
+	phoneContext,
+	signIn,
+	startApp,
+	type RunningApp,
+	gotoHydrated
+} from './harness';
 
 // Issue 9, "Access control and web security", XSS (design R6): script and HTML put into every
 // author-written field and every respondent-written field render inert in Chromium and in e-mails.
@@ -76,7 +84,7 @@ describe('script and HTML payloads render inert', () => {
 		await signIn(page, app, ADMIN);
 
 		// a topic named with the payload: the topics list and the topic's settings page
-		await page.goto(`${app.url}/settings/topics`, { waitUntil: 'networkidle' });
+		await gotoHydrated(page, `${app.url}/settings/topics`);
 		const add = page.locator('form[action="?/add"]');
 		await add.getByLabel('Name', { exact: true }).fill(PAYLOAD);
 		await add.getByLabel('Target score (0–100)').fill('80');
