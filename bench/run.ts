@@ -40,10 +40,12 @@ for (const [id, path] of Object.entries(benchmarks)) {
 	}
 }
 
+// per-item times (P1: ms per response) need decimals; whole runs do not
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 0)} ms` : '—');
 const rows = results.map((r) => ({
 	benchmark: `${r.id} ${r.name}`,
-	measured: Number.isFinite(r.measuredMs) ? `${r.measuredMs.toFixed(0)} ms` : '—',
-	baseline: Number.isFinite(r.baselineMs) ? `${r.baselineMs.toFixed(0)} ms` : '—',
+	measured: ms(r.measuredMs),
+	baseline: ms(r.baselineMs),
 	ratio: Number.isFinite(r.ratio) ? r.ratio.toFixed(3) : '—',
 	target:
 		r.targetLabel ??

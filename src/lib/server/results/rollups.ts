@@ -30,15 +30,18 @@ const answerRows = (from: RawBuilder<unknown>) => sql`
 	${from}`;
 
 /**
- * Answer rows (see answerRows) rolled into the rollups in one statement that reads them once (one
- * round trip while the shared rollup rows are locked); with `counted` the response counts of those
- * responses' waves are bumped in the same statement.
+ * Answer rows (see answerRows) rolled into the rollups in one statement (one round trip while the
+ * shared rollup rows are locked); with `counted` (a flush's batch) the rows are read once into a
+ * materialized CTE and the response counts of those responses' waves are bumped in the same
+ * statement. A rebuild's rows (a whole wave or survey) are read per rollup instead: materializing
+ * millions of rows would spill to temporary files and was no faster.
  */
 async function addAnswers(
 	db: DbOrTrx,
 	rows: RawBuilder<unknown>,
 	counted?: number[]
 ): Promise<void> {
+	const once = counted ? sql`materialized` : sql`not materialized`;
 	const bump = counted?.length
 		? sql`, bump as (
 		insert into rollup_waves (wave_id, survey_id, responses)
@@ -51,7 +54,7 @@ async function addAnswers(
 		returning 1)`
 		: sql``;
 	await sql`
-		with src as materialized (${rows}), vals as (
+		with src as ${once} (${rows}), vals as (
 		insert into rollup_values
 			(wave_id, question_id, lineage, item, value, n, texts, score_n, score_sum, score_sumsq, top2)
 		select wave_id, question_id, lineage, item, value, count(*)::int,
