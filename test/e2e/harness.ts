@@ -168,6 +168,22 @@ export async function gotoHydrated(page: Page, url: string): Promise<void> {
 	await hydrated(page);
 }
 
+/**
+ * Opens `url` again until `ready` says so (for up to 5 s): dashboards show a submit once the
+ * completion queue has folded it in, a moment after the respondent was thanked.
+ */
+export async function gotoUntil(
+	page: Page,
+	url: string,
+	ready: () => Promise<boolean>
+): Promise<void> {
+	for (let i = 0; i < 20; i++) {
+		if (i > 0) await page.waitForTimeout(250);
+		await page.goto(url);
+		if (await ready()) return;
+	}
+}
+
 /** Signs in through the login form and waits for the signed-in shell. */
 export async function signIn(
 	page: Page,

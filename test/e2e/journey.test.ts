@@ -10,7 +10,8 @@ import {
 	signIn,
 	startApp,
 	type RunningApp,
-	gotoHydrated
+	gotoHydrated,
+	gotoUntil
 } from './harness';
 
 // Issue 9, "the journey": what a marketer, a customer and a team member do, on a fresh app, with
@@ -261,10 +262,11 @@ describe('the journey, end to end in Chromium', () => {
 		await phone.close();
 
 		// 8. back as the team: the answer counts in the topic dashboard and the trend chart
-		await page.goto(`${app.url}/results/${surveyId}`);
+		const scored = page.locator('[data-topic] [data-score]');
+		await gotoUntil(page, `${app.url}/results/${surveyId}`, async () => (await scored.count()) > 0);
+		const scores = await scored.allTextContents();
 		const responded = page.locator('dl.figures div', { hasText: 'Responded' }).locator('dd');
 		await expect(responded.textContent()).resolves.toBe('1');
-		const scores = await page.locator('[data-topic] [data-score]').allTextContents();
 		expect(scores.length).toBeGreaterThanOrEqual(5);
 		expect(scores.every((s) => /^\d+(\.\d)?$/.test(s.trim()))).toBe(true);
 		const canvas = page.locator('canvas[data-chart="chart-topic-scores-over-waves"]');

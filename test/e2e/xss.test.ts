@@ -10,7 +10,8 @@ import {
 	signIn,
 	startApp,
 	type RunningApp,
-	gotoHydrated
+	gotoHydrated,
+	gotoUntil
 } from './harness';
 
 // Issue 9, "Access control and web security", XSS (design R6): script and HTML put into every
@@ -259,7 +260,11 @@ describe('script and HTML payloads render inert', () => {
 		await phone.close();
 
 		// the team's results: the dashboard and the free-text comment
-		await page.goto(`${app.url}/results/${surveyId}`);
+		await gotoUntil(
+			page,
+			`${app.url}/results/${surveyId}`,
+			async () => (await page.locator('[data-topic] [data-score]').count()) > 0
+		);
 		await assertInert(page, 'results dashboard');
 		await expect(page.locator('[data-topic] h3').allTextContents()).resolves.toContain(PAYLOAD);
 		await page.locator('[data-topic] h3 a', { hasText: 'window.__xss' }).click();
