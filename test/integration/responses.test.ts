@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import * as responses from '$lib/server/responses';
 import * as resultsDomain from '$lib/server/results';
 import * as assignment from '$lib/server/assignment';
@@ -458,5 +459,68 @@ describe(`the respondent's survey on ${testDbKind}`, () => {
 			.executeTakeFirstOrThrow();
 		expect(rolled.responses).toBe(1);
 		expect(await resultsDomain.flushCompletions(db)).toBe(0);
+	});
+
+	it('puts back a response whose side effects fail, with its error, and holds up no other', async () => {
+		const db = ctx.db;
+		await webhooks.create(
+			db,
+			{ url: 'https://crm.example.com/hook', description: '', events: ['response.completed'] },
+			{ strict: false }
+		);
+		const def = sampleDefinition();
+		def.sections = def.sections.slice(0, 1);
+		const survey = await createPublishedSurvey(db, def);
+		const customers = await createCustomers(db, 3);
+		const { tokens, waveId } = await createOpenWave(db, { ...survey, customerIds: customers });
+		const now = new Date();
+		const ids: number[] = [];
+		for (const token of tokens) {
+			const a = await open(db, token);
+			await responses.post(db, a, form(0, pages[0]), 'next', { now, ip: IP });
+			ids.push((await open(db, token)).response!.id);
+		}
+		// the second response's webhook cannot be queued (as if its payload could not be built)
+		await sql`create function refuse_delivery() returns trigger language plpgsql as $$
+			begin
+				if new.idempotency_key like ${sql.lit(`response.completed:${ids[1]}:%`)} then
+					raise exception 'CRM payload refused';
+				end if;
+				return new;
+			end $$`.execute(db);
+		await sql`create trigger refuse_delivery before insert on webhook_deliveries
+			for each row execute function refuse_delivery()`.execute(db);
+		const delivered = async () =>
+			(await db.selectFrom('webhook_deliveries').select('idempotency_key').execute())
+				.map((d) => Number(d.idempotency_key.split(':')[1]))
+				.sort((a, b) => a - b);
+
+		expect(await resultsDomain.flushCompletions(db, { now })).toBe(3);
+		expect(await delivered()).toEqual([ids[0], ids[2]]);
+		const [back] = await db
+			.selectFrom('completion_queue')
+			.select(['response_id', 'attempts', 'last_error', 'next_attempt_at'])
+			.execute();
+		expect(back).toMatchObject({ response_id: ids[1], attempts: 1 });
+		expect(back.last_error).toContain('CRM payload refused');
+		expect(back.next_attempt_at.getTime()).toBeGreaterThan(now.getTime());
+		// its answers count in the rollups all the same, once
+		const rolled = () =>
+			db
+				.selectFrom('rollup_waves')
+				.select('responses')
+				.where('wave_id', '=', waveId)
+				.executeTakeFirstOrThrow();
+		expect((await rolled()).responses).toBe(3);
+		// not due yet; once the cause is fixed, the next try after its delay sends it
+		expect(await resultsDomain.flushCompletions(db, { now })).toBe(0);
+		await sql`drop trigger refuse_delivery on webhook_deliveries`.execute(db);
+		await sql`drop function refuse_delivery()`.execute(db);
+		expect(
+			await resultsDomain.flushCompletions(db, { now: new Date(now.getTime() + 3_600_000) })
+		).toBe(1);
+		expect(await delivered()).toEqual(ids);
+		expect(await db.selectFrom('completion_queue').select('response_id').execute()).toEqual([]);
+		expect((await rolled()).responses).toBe(3);
 	});
 });

@@ -405,6 +405,10 @@ export interface CompletionQueueTable {
 	response_id: number;
 	/** null: a response to a public link (no rollups, only webhooks and follow-ups) */
 	wave_id: number | null;
+	/** failed tries of its side effects (0012); retried from next_attempt_at */
+	attempts: Generated<number>;
+	next_attempt_at: Generated<Date>;
+	last_error: string | null;
 	queued_at: Generated<Date>;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { inTransaction, type Db, type DbOrTrx } from '../db';
+import { inTransaction, type Db, type DbOrTrx, type Trx } from '../db';
+import { exponentialBackoffMs } from '../backoff';
 import * as assignment from '../assignment';
 import * as webhooks from '../webhooks';
 import { foldIn } from './rollups';
@@ -25,12 +26,21 @@ export async function enqueue(db: DbOrTrx, responseId: number): Promise<void> {
 
 /** Most queued responses one flush transaction takes. */
 export const FLUSH_BATCH = 500;
+/** Longest wait before a response whose side effects failed is tried again. */
+const RETRY_CAP_MS = 60 * 60_000;
+
+interface Taken {
+	response_id: number;
+	wave_id: number | null;
+	attempts: number;
+}
 
 /**
- * Takes up to `limit` queued responses off the queue and does what their completion sets off, in
+ * Takes up to `limit` due responses off the queue and does what their completion sets off, in
  * one transaction; returns how many it took. Safe with any number of concurrent callers
  * (instances): each claims its rows with SKIP LOCKED, rollups count a response at most once, and
- * webhook deliveries and e-mails carry idempotency keys.
+ * webhook deliveries and e-mails carry idempotency keys. A response whose side effects fail goes
+ * back on the queue with its error and a later try (the others go on; its rollups are counted).
  */
 export async function flushBatch(
 	db: DbOrTrx,
@@ -41,11 +51,14 @@ export async function flushBatch(
 		// a fresh wave's tables have no statistics yet: their row estimates would make PostgreSQL
 		// JIT-compile the fold (20–40 ms a batch) for a few milliseconds of work
 		await sql`set local jit = off`.execute(trx);
-		const taken = await sql<{ response_id: number; wave_id: number | null }>`
+		const taken = await sql<Taken>`
 			delete from completion_queue where response_id in (
-				select response_id from completion_queue order by response_id
+				select response_id from completion_queue
+				-- new rows at once; put-back ones (dated by the flush's clock) when due
+				where attempts = 0 or next_attempt_at <= ${now}::timestamptz
+				order by response_id
 				limit ${opts.limit ?? FLUSH_BATCH}::int for update skip locked)
-			returning response_id, wave_id`.execute(trx);
+			returning response_id, wave_id, attempts`.execute(trx);
 		if (taken.rows.length === 0) return 0;
 		const rows = taken.rows.sort((a, b) => a.response_id - b.response_id);
 		const inWaves = rows.filter((r) => r.wave_id !== null);
@@ -55,25 +68,79 @@ export async function flushBatch(
 				inWaves.map((r) => r.response_id),
 				inWaves.map((r) => r.wave_id!)
 			);
-		const ids = rows.map((r) => r.response_id);
-		const [rule, completedHooks, openedHooks] = await Promise.all([
-			assignment.getRule(trx),
-			webhooks.subscribed(trx, 'response.completed'),
-			webhooks.subscribed(trx, 'follow_up.opened')
-		]);
-		if (completedHooks) for (const id of ids) await webhooks.responseCompleted(trx, id, now);
-		if (rule.mode !== 'none' || openedHooks) {
-			const opened = await trx
-				.selectFrom('follow_ups')
-				.select('id')
-				.where('response_id', 'in', ids)
-				.where('status', '=', 'open')
-				.orderBy('id')
-				.execute();
-			for (const f of opened) await assignment.onFollowUpOpened(trx, f.id, now);
-		}
+		// the batch's side effects under one savepoint; if they fail, response by response
+		if (!(await attempt(trx, 'effects', () => sideEffects(trx, rows, now))))
+			for (const r of rows) {
+				let error: unknown;
+				const done = await attempt(
+					trx,
+					'effect',
+					() => sideEffects(trx, [r], now),
+					(e) => (error = e)
+				);
+				if (!done) await putBack(trx, r, error, now);
+			}
 		return rows.length;
 	});
+}
+
+/** Runs `fn` under a savepoint: true when it succeeded, false (rolled back) when it threw. */
+async function attempt(
+	trx: Trx,
+	name: string,
+	fn: () => Promise<void>,
+	onError?: (e: unknown) => void
+): Promise<boolean> {
+	await sql.raw(`savepoint ${name}`).execute(trx);
+	try {
+		await fn();
+		await sql.raw(`release savepoint ${name}`).execute(trx);
+		return true;
+	} catch (e) {
+		await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+		onError?.(e);
+		return false;
+	}
+}
+
+/** What a completion sets off besides the rollups: webhooks, the follow-up's assignment and mail. */
+async function sideEffects(trx: Trx, rows: Taken[], now: Date): Promise<void> {
+	const ids = rows.map((r) => r.response_id);
+	const [rule, completedHooks, openedHooks] = await Promise.all([
+		assignment.getRule(trx),
+		webhooks.subscribed(trx, 'response.completed'),
+		webhooks.subscribed(trx, 'follow_up.opened')
+	]);
+	if (completedHooks) for (const id of ids) await webhooks.responseCompleted(trx, id, now);
+	if (rule.mode === 'none' && !openedHooks) return;
+	const opened = await trx
+		.selectFrom('follow_ups')
+		.select('id')
+		.where('response_id', 'in', ids)
+		.where('status', '=', 'open')
+		.orderBy('id')
+		.execute();
+	for (const f of opened) await assignment.onFollowUpOpened(trx, f.id, now);
+}
+
+async function putBack(trx: Trx, r: Taken, error: unknown, now: Date): Promise<void> {
+	const attempts = r.attempts + 1;
+	const message = error instanceof Error ? error.message : String(error);
+	console.error(
+		`[completions] response ${r.response_id}: side effects failed (try ${attempts}):`,
+		error
+	);
+	await trx
+		.insertInto('completion_queue')
+		.values({
+			response_id: r.response_id,
+			wave_id: r.wave_id,
+			attempts,
+			last_error: message.slice(0, 2000),
+			next_attempt_at: new Date(now.getTime() + exponentialBackoffMs(attempts, RETRY_CAP_MS))
+		})
+		.onConflict((oc) => oc.column('response_id').doNothing())
+		.execute();
 }
 
 /** Flushes until the queue is empty (or `maxBatches` batches ran); returns responses taken. */
