@@ -79,16 +79,9 @@ async function nextInRotation(trx: DbOrTrx, userIds: number[]): Promise<number |
 export async function onFollowUpOpened(
 	trx: Trx,
 	followUpId: number,
-	now: Date,
-	/** the follow-up was just opened, so nobody is assigned yet */
-	opts: { unassigned?: boolean } = {}
+	now: Date
 ): Promise<number | null> {
 	const rule = await getRule(trx);
-	if (opts.unassigned && rule.mode === 'none') {
-		// nothing to assign or notify: only the webhook, without reading the follow-up here
-		await webhooks.followUpOpened(trx, followUpId, now);
-		return null;
-	}
 	const f = await trx
 		.selectFrom('follow_ups')
 		.innerJoin('surveys', 'surveys.id', 'follow_ups.survey_id')
