@@ -12,24 +12,9 @@ import {
 	createPublishedSurvey,
 	sampleDefinition
 } from '../helpers/fixtures';
+import { IP, f, form, open } from '../helpers/respond';
 
 const ctx = useTestDb();
-const IP = '203.0.113.9';
-const f = (id: string, part?: string) => (part ? `q.${id}.${part}` : `q.${id}`);
-type Open = Extract<responses.Access, { kind: 'open' }>;
-
-async function open(db: Db, token: string): Promise<Open> {
-	const a = await responses.byToken(db, token, { ip: IP, now: new Date(), markOpened: true });
-	expect(a.kind).toBe('open');
-	return a as Open;
-}
-
-function form(section: number, entries: [string, string][]): FormData {
-	const fd = new FormData();
-	fd.set('section', String(section));
-	for (const [k, v] of entries) fd.append(k, v);
-	return fd;
-}
 
 describe(`the one-question survey's follow-up when the customer changes the answer, on ${testDbKind}`, () => {
 	async function setup(db: Db) {

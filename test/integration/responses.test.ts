@@ -13,31 +13,15 @@ import {
 	createPublishedSurvey,
 	sampleDefinition
 } from '../helpers/fixtures';
+import { IP, f, form, open, type Open } from '../helpers/respond';
 
 const ctx = useTestDb();
-const IP = '203.0.113.7';
-const f = (id: string, part?: string) => (part ? `q.${id}.${part}` : `q.${id}`);
-
-type Open = Extract<responses.Access, { kind: 'open' }>;
 
 async function setup(db: Db, opts: { closesAt?: Date | null; kind?: 'transactional' } = {}) {
 	const survey = await createPublishedSurvey(db, sampleDefinition(), { kind: opts.kind });
 	const customers = await createCustomers(db, 1);
 	const wave = await createOpenWave(db, { ...survey, customerIds: customers, ...opts });
 	return { ...survey, ...wave, token: wave.tokens[0], customerId: customers[0] };
-}
-
-async function open(db: Db, token: string): Promise<Open> {
-	const a = await responses.byToken(db, token, { ip: IP, now: new Date(), markOpened: true });
-	expect(a.kind).toBe('open');
-	return a as Open;
-}
-
-function form(section: number, entries: [string, string][]): FormData {
-	const fd = new FormData();
-	fd.set('section', String(section));
-	for (const [k, v] of entries) fd.append(k, v);
-	return fd;
 }
 
 const pages: [string, string][][] = [
