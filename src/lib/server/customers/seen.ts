@@ -19,23 +19,10 @@ export class CompactStringSet {
 
 	/** Adds the string; false when it was already in the set. */
 	add(value: string): boolean {
-		const len = this.encode(value);
-		const bytes = this.scratch;
-		// FNV-1a over the bytes
-		let h = 0x811c9dc5;
-		for (let i = 0; i < len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-		h >>>= 0;
-		const mask = this.slots.length - 1;
-		let slot = h & mask;
-		for (;;) {
-			const at = this.slots[slot];
-			if (at === 0) break;
-			if (this.hashes[slot] === h && this.equals(at - 1, len)) return false;
-			slot = (slot + 1) & mask;
-		}
-		const offset = this.append(len);
-		this.slots[slot] = offset + 1;
-		this.hashes[slot] = h;
+		const slot = this.locate(value);
+		if (this.slots[slot] !== 0) return false;
+		this.slots[slot] = this.append(this.len) + 1;
+		this.hashes[slot] = this.hash;
 		this.size++;
 		// keep the index at most 70% full
 		if (this.size * 10 > this.slots.length * 7) this.grow();
@@ -43,16 +30,25 @@ export class CompactStringSet {
 	}
 
 	has(value: string): boolean {
-		const len = this.encode(value);
+		return this.slots[this.locate(value)] !== 0;
+	}
+
+	// what locate() last encoded: its byte length (in scratch) and its hash
+	private len = 0;
+	private hash = 0;
+
+	/** The slot holding value, or the empty slot where it would go (sets len and hash). */
+	private locate(value: string): number {
+		const len = (this.len = this.encode(value));
 		const bytes = this.scratch;
+		// FNV-1a over the bytes
 		let h = 0x811c9dc5;
 		for (let i = 0; i < len; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-		h >>>= 0;
+		h = this.hash = h >>> 0;
 		const mask = this.slots.length - 1;
 		for (let slot = h & mask; ; slot = (slot + 1) & mask) {
 			const at = this.slots[slot];
-			if (at === 0) return false;
-			if (this.hashes[slot] === h && this.equals(at - 1, len)) return true;
+			if (at === 0 || (this.hashes[slot] === h && this.equals(at - 1, len))) return slot;
 		}
 	}
 
