@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { sql } from 'kysely';
 import type { BenchResult } from './types';
+import { scratchDatabase } from './util';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 const TARGET = 3;
@@ -41,24 +42,6 @@ async function generate(path: string, rows: number): Promise<void> {
 	}
 	await write(chunk);
 	await new Promise<void>((r) => out.end(() => r()));
-}
-
-/** A fresh database for one benchmark run; returns its URL and a drop function. */
-async function freshDb(adminUrl: string) {
-	const name = `sdb_import_${process.pid}_${Date.now() % 100000}`;
-	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
-	const u = new URL(adminUrl);
-	u.pathname = `/${name}`;
-	return {
-		url: u.toString(),
-		drop: async () => {
-			const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-			await a.unsafe(`drop database if exists ${name} with (force)`);
-			await a.end();
-		}
-	};
 }
 
 /** The import in a child process, so its peak RSS is its own. */
@@ -196,7 +179,7 @@ async function copySameIndexes(url: string, file: string): Promise<number> {
 export async function run(databaseUrl: string): Promise<BenchResult> {
 	const dir = mkdtempSync(join(tmpdir(), 'soundings-bench-import-'));
 	const file = join(dir, 'customers.csv');
-	const db = await freshDb(databaseUrl);
+	const db = await scratchDatabase(databaseUrl, `sdb_import_${process.pid}_${Date.now() % 100000}`);
 	try {
 		await generate(file, ROWS);
 		// The baseline is COPY of the same file into a table indexed like `customers`: index upkeep

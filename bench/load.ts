@@ -16,7 +16,7 @@ import { randomToken, sha256 } from '$lib/server/crypto';
 import type { DefinitionInput } from '$lib/schemas/survey';
 import { createPublishedSurvey } from '../test/helpers/fixtures';
 import type { BenchResult } from './types';
-import { dbUrl } from './util';
+import { scratchDatabase } from './util';
 
 const QUESTIONS = 40;
 const CONNECTIONS = 32;
@@ -112,9 +112,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		if (b.status !== 0) throw new Error('build failed');
 	}
 	const name = `bench_p1_${Date.now().toString(36)}`;
-	const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const url = dbUrl(databaseUrl, name);
+	const { url, drop } = await scratchDatabase(databaseUrl, name);
 	let child: ChildProcess | undefined;
 	const handle = await openDb({ url, poolSize: 8 });
 	try {
@@ -359,10 +357,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		child?.kill('SIGTERM');
 		await handle.close();
 		await new Promise((r) => setTimeout(r, 500));
-		// BENCH_KEEP_DB=1 keeps the database to inspect plans afterwards
-		if (process.env.BENCH_KEEP_DB === '1') console.error(`kept database ${name}`);
-		else await admin.unsafe(`drop database if exists ${name} with (force)`);
-		await admin.end();
+		await drop();
 	}
 }
 

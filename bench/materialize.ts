@@ -2,7 +2,6 @@
 // as a ratio to a hand-written INSERT … SELECT of the same rows in the same run (target ≤ 2×).
 // Run alone with `npx tsx bench/materialize.ts [databaseUrl]`, or through `npm run bench`.
 import { sql } from 'kysely';
-import postgres from 'postgres';
 import { openDb, type Db } from '../src/lib/server/db';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
 import * as scheduling from '../src/lib/server/scheduling';
@@ -10,7 +9,7 @@ import { waves } from '../src/lib/server/scheduling';
 import * as segments from '../src/lib/server/segments';
 import { scheduleSchema } from '../src/lib/schemas/schedules';
 import type { BenchResult } from './types';
-import { dbUrl, timed } from './util';
+import { scratchDatabase, timed } from './util';
 
 const CUSTOMERS = Number(process.env.BENCH_MATERIALIZE_CUSTOMERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_MATERIALIZE_RUNS ?? 2);
@@ -67,11 +66,8 @@ async function handWritten(db: Db, waveId: number, withMail: boolean): Promise<v
 
 export async function run(databaseUrl: string): Promise<BenchResult> {
 	const name = 'bench_materialize';
-	const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`drop database if exists ${name} with (force)`);
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
-	const handle = await openDb({ url: dbUrl(databaseUrl, name), poolSize: 4 });
+	const scratch = await scratchDatabase(databaseUrl, name);
+	const handle = await openDb({ url: scratch.url, poolSize: 4 });
 	const db = handle.db;
 	try {
 		await migrateToLatest(db as never);
@@ -155,9 +151,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		};
 	} finally {
 		await handle.close();
-		const drop = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-		await drop.unsafe(`drop database if exists ${name} with (force)`);
-		await drop.end();
+		await scratch.drop();
 	}
 }
 

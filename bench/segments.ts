@@ -6,13 +6,12 @@
 // pass = the slower segment's count ≤ 1000 ms.
 // Run alone with `npx tsx bench/segments.ts [databaseUrl]`, or through `npm run bench -- SEG`.
 import { sql } from 'kysely';
-import postgres from 'postgres';
 import { openDb, type Db } from '../src/lib/server/db';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
 import * as segments from '../src/lib/server/segments';
 import type { RuleGroup } from '../src/lib/schemas/segments';
 import type { BenchResult } from './types';
-import { dbUrl, timed, median } from './util';
+import { median, scratchDatabase, timed } from './util';
 
 const CUSTOMERS = Number(process.env.BENCH_SEGMENT_CUSTOMERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_SEGMENT_RUNS ?? 5);
@@ -80,11 +79,8 @@ function ordersRule(
 
 export async function run(databaseUrl: string): Promise<BenchResult> {
 	const name = `bench_segments_${process.pid}`;
-	const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`drop database if exists ${name} with (force)`);
-	await admin.unsafe(`create database ${name}`);
-	await admin.end();
-	const handle = await openDb({ url: dbUrl(databaseUrl, name), poolSize: 2 });
+	const scratch = await scratchDatabase(databaseUrl, name);
+	const handle = await openDb({ url: scratch.url, poolSize: 2 });
 	const db = handle.db;
 	try {
 		await migrateToLatest(db as never);
@@ -147,11 +143,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		};
 	} finally {
 		await handle.close();
-		if (!process.env.BENCH_KEEP_DB) {
-			const drop = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-			await drop.unsafe(`drop database if exists ${name} with (force)`);
-			await drop.end();
-		}
+		await scratch.drop();
 	}
 }
 

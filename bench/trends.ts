@@ -2,13 +2,12 @@
 // as a ratio to a plain GROUP BY over answers in the same run (target ≤ 10%). Both must agree.
 // Run alone with `npx tsx bench/trends.ts [databaseUrl]`, or through `npm run bench`.
 import { sql } from 'kysely';
-import postgres from 'postgres';
 import { openDb, type Db } from '../src/lib/server/db';
 import { migrateToLatest } from '../src/lib/server/db/migrate';
 import { ensureDefaultTopics } from '../src/lib/server/topics/defaults';
 import * as results from '../src/lib/server/results';
 import type { BenchResult } from './types';
-import { dbUrl, median } from './util';
+import { median, scratchDatabase } from './util';
 
 const WAVES = Number(process.env.BENCH_TRENDS_WAVES ?? 12);
 const RESPONSES = Number(process.env.BENCH_TRENDS_RESPONSES ?? 10_000);
@@ -107,9 +106,8 @@ async function generate(
 /** Runs P2 against a fresh database on the server of databaseUrl; drops it afterwards. */
 export async function run(databaseUrl: string): Promise<BenchResult> {
 	const name = `sdbench_trends_${process.pid}_${Date.now().toString(36)}`;
-	const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const handle = await openDb({ url: dbUrl(databaseUrl, name), poolSize: 4 });
+	const scratch = await scratchDatabase(databaseUrl, name);
+	const handle = await openDb({ url: scratch.url, poolSize: 4 });
 	const db = handle.db;
 	try {
 		await migrateToLatest(db as never);
@@ -204,8 +202,7 @@ export async function run(databaseUrl: string): Promise<BenchResult> {
 		};
 	} finally {
 		await handle.close();
-		await admin.unsafe(`drop database if exists ${name} with (force)`);
-		await admin.end();
+		await scratch.drop();
 	}
 }
 
